@@ -1,0 +1,129 @@
+"""Candidate names of people, organisations and places, with exact offsets.
+
+A name is a run of capitalised words (with connectors such as "of", "for", "al-", "bin"), or an acronym.
+Leading titles ("President", "Foreign Minister", "Ambassador") are kept in the span and split off into
+``title``; sentence-initial function words ("However", "The", "According") are not names. The kind is a
+guess from cues (titles mean a person, words such as "Institute" or "Ministry" an organisation, a short
+list of countries and demonyms a place); the model and the attribution rules refine it.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.anchors.base import NameAnchor, NameKind
+
+_WORD = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.?|[A-Z]{2,}(?:/[A-Z]{2,})?)"
+_CONNECTOR = r"(?:of|for|the|de|da|del|der|van|von|bin|al|el|la|le|du)"
+_NAME = re.compile(
+    rf"(?<![\w’'])(?:al-|el-)?{_WORD}(?:(?:[ \t]+|-)(?:{_CONNECTOR}[ \t]+)*(?:al-|el-)?{_WORD})*(?![\w])"
+)
+_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ani|eli|ese|ish|can|ean|ench|ch|i)$|^[A-Z][a-zA-Z-]*[’']s$")
+TITLES = (
+    "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "Foreign Minister",
+    "Defence Minister", "Defense Minister", "Finance Minister", "Interior Minister", "Minister",
+    "Chancellor", "Ambassador", "Governor", "Deputy Governor", "Secretary", "Secretary of State",
+    "Secretary-General", "Spokesman", "Spokeswoman", "Spokesperson", "Chairman", "Chairwoman", "Chair",
+    "Chief Executive", "Chief Financial Officer", "CEO", "CFO", "Chief", "Director", "General", "Gen.",
+    "Colonel", "Col.", "Judge", "Justice", "Chief Justice", "Senator", "Sen.", "Representative", "Rep.",
+    "Mayor", "King", "Queen", "Prince", "Pope", "Sheikh", "Ayatollah", "Supreme Leader", "Mr.", "Mrs.",
+    "Ms.", "Dr.", "Professor", "Prof.", "Coach", "Manager", "Captain", "Commissioner", "Economist",
+    "Analyst", "Inspector", "Officer", "Sir", "Lord", "Lady", "Dame", "Mr", "Mrs", "Ms", "Dr",
+)
+_TITLE_WORDS = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
+# "President", "Foreign Minister", and with a nationality first: "Iranian President", "Azerbaijan’s President".
+_TITLE = re.compile(rf"^(?:(?:[A-Z][a-z]+(?:ian|ani|eli|ese|ish|can|ean|ench|i)|[A-Z][\w-]*[’']s)\s+)?"
+                    rf"(?:(?:{_TITLE_WORDS})\s+)+")
+_POSSESSIVE = re.compile(r"[’']s?$")
+_NOT_NAMES = frozenset(
+    "a an the this that these those it its he she they we i you his her their our my your there here "
+    "however but and or so yet meanwhile nonetheless nevertheless despite although though while when "
+    "after before since until during according in on at by for from with without as of to into about "
+    "if then also still even just only given following amid earlier later last next new breaking "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december today yesterday tomorrow read more subscribe "
+    "details previous recommended therefore thus hence moreover furthermore instead indeed overall finally "
+    "first second third asked speaking separately elsewhere now once what why how who where".split()
+)
+_ORG_WORDS = re.compile(
+    r"\b(Institute|Ministry|Bank|Council|Court|Party|Agency|Forces|Office|Government|University|Company|"
+    r"Inc|Ltd|Corp|Group|Association|Commission|Committee|Union|Organi[sz]ation|Fund|Federation|Club|FC|"
+    r"Media|News|Times|Post|Journal|Reserve|Authority|Department|Parliament|Assembly|Senate|Congress|"
+    r"Army|Navy|Guard|Police|Service|Board|Centre|Center|Foundation|League|Airlines|Holdings|Network|"
+    r"Press|Radio|Television|Summit|Programme|Program)\b"
+)
+_PLACES = frozenset(
+    "Iran Israel Azerbaijan Armenia Russia Ukraine Turkey Georgia Iraq Syria Lebanon Jordan Egypt Gaza "
+    "China Japan India Pakistan Afghanistan Germany France Italy Spain Portugal Britain England Scotland "
+    "Wales Ireland Poland Greece Brazil Argentina Mexico Canada Australia Chile Peru Colombia Nigeria "
+    "Kenya Ethiopia Sudan Morocco Algeria Tunisia Libya Yemen Qatar Kuwait Oman Bahrain Saudi Arabia "
+    "Korea Taiwan Vietnam Thailand Indonesia Malaysia Philippines Singapore Switzerland Austria Sweden "
+    "Norway Denmark Finland Netherlands Belgium Hungary Romania Bulgaria Serbia Croatia Kazakhstan "
+    "Uzbekistan Turkmenistan Europe Asia Africa America Tehran Baku Jerusalem Tel Aviv Moscow Kyiv "
+    "Washington London Paris Berlin Brussels Beijing Tokyo Delhi Ankara Yerevan Tbilisi Caspian Sea "
+    "Markazi Arak Nagorno-Karabakh United States Kingdom".split()
+)
+_MAX_WORDS = 8
+
+
+def find_names(text: str) -> list[NameAnchor]:
+    """Every candidate proper name in ``text``, in order, non-overlapping."""
+    candidates: list[NameAnchor] = []
+    for match in _NAME.finditer(text):
+        anchor = _make_name(text, match.start(), match.end())
+        if anchor is not None:
+            candidates.append(anchor)
+    # A lone capitalised word at a sentence start ("Therefore", "Join") is a name only if the text also
+    # capitalises it mid-sentence, or a cue says what it is.
+    mid_sentence = {a.name for a in candidates if not _sentence_initial(text, a.start)}
+    mid_sentence |= {a.name.split()[-1] for a in candidates if " " in a.name}
+    return [
+        a for a in candidates
+        if " " in a.name or a.kind != "unknown" or a.title or a.name in mid_sentence
+        or not _sentence_initial(text, a.start)
+    ]
+
+
+def _sentence_initial(text: str, start: int) -> bool:
+    before = text[max(0, start - 3) : start].rstrip(" \t\"“‘'")
+    return not before or before[-1] in ".!?\n"
+
+
+def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
+    words = text[start:end].split()
+    # Drop sentence-initial function words and trailing connectors: "However Iran" -> "Iran".
+    while words and words[0].lower().strip("’'") in _NOT_NAMES:
+        start = text.index(words[0], start) + len(words[0])
+        while start < end and text[start].isspace():
+            start += 1
+        words = words[1:]
+    if not words or len(words) > _MAX_WORDS:
+        return None
+    possessive = _POSSESSIVE.search(text[start:end])
+    if possessive and end - start > 3:
+        end -= len(possessive.group(0))
+    span = text[start:end]
+    if " " not in span and _DEMONYM.match(span) and span not in _PLACES:
+        return None
+    title_match = _TITLE.match(span)
+    title = title_match.group(0).strip() if title_match else None
+    name = span[title_match.end() :] if title_match else span
+    if not name or name.lower() in _NOT_NAMES or (len(name) == 1):
+        return None
+    return NameAnchor(start, end, span, name, _guess_kind(name, title), title)
+
+
+def _guess_kind(name: str, title: str | None) -> NameKind:
+    if _ORG_WORDS.search(name) or (name.isupper() and len(name) >= 2):
+        return "organisation"
+    if name in _PLACES or all(word in _PLACES for word in name.split()):
+        return "place"
+    if title:
+        return "person"
+    return "unknown"
+
+
+def surname(name: str) -> str:
+    """The last word of a person's name, without possessive: "Masoud Pezeshkian’s" -> "Pezeshkian"."""
+    last = name.split()[-1] if name.split() else name
+    return re.sub(r"[’']s?$", "", last)

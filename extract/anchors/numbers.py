@@ -1,0 +1,493 @@
+"""Number anchors: every number or quantity in an article, with exact offsets and a normalised value.
+
+Why: a Figure the model reports is only trusted when it points at a number that is really in the text.
+So deterministic code finds every number first, gives it exact ``[start, end)`` offsets, scales it
+("$3.65 billion" -> 3650000000.0) and sorts it into a kind; only ``quantity`` anchors can back a Figure,
+so years, dates, ordinals, clock times and identifiers ("F-35", "Article 5") are kept apart.
+
+Decisions for ambiguous cases:
+
+* Dates: "April 28, 2025" gives two anchors, "28" (date_part) and "2025" (year); "June 13th" gives one
+  date_part anchor "13th"; "June 13-15" one date_part anchor "13-15"; an ISO date "2025-06-27" is one
+  date_part anchor. The value of a date_part is its (first) day number.
+* Scores: two small integers joined by a dash where the first is not lower, or next to a match word
+  ("3-1 win", "beat them 2-0", "a 1-2 defeat"), are ONE identifier anchor "3-1" (value 3).
+* Identifiers keep their name in the span: "Hermes-900", "Article 5", "Boeing 737", "No. 10", "G7".
+* "four of the nine", "4 out of 9", "one in five": one count anchor valued by the first number.
+* "12-day war": span "12-day", unit day, noun "war" (the noun the measure describes).
+* Spelled-out numbers go through text2num; "one" as a pronoun ("one of the", "no one") and vague
+  plurals ("dozens", "hundreds of") give no anchor.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from typing import Final
+
+from text_to_num import alpha2digit, text2num
+
+from extract.anchors.base import NumberAnchor, NumberKind, Qualifier
+
+
+def _alt(words: list[str] | dict[str, str] | frozenset[str]) -> str:
+    """A regex alternation of phrases, longest first, spaces matching any whitespace."""
+    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
+    "sixteen seventeen eighteen nineteen".split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_W = rf"(?:{'|'.join(_TENS + _ONES)})"
+_S = r"(?:hundred|thousand|million|billion|trillion|dozen)"
+_SPELLED = rf"(?:an?\s+{_S}|{_W})\b(?:(?:\s+and\s+|[\s-]+)(?:{_W}|{_S})\b)*"
+_ORD_WORDS = rf"(?:(?:{'|'.join(_TENS)})-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|" \
+    r"tenth|eleventh|twelfth|\w+teenth|\w+tieth|hundredth|thousandth|millionth)"
+_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
+_HY_OK = "mid|pre|post|early|late|end|start|magnitude|top|over|under|non|ex|circa|some|around|about|up|" \
+    "since|by|in|from|to|and|or|than|least|year|the"
+
+_CORE: Final = re.compile(rf"""
+ (?P<iso>(?<![\w-])\d{{4}}-\d{{2}}-\d{{2}}(?![\w-]))
+|(?P<phone>(?<![\w+])(?:\+\d{{1,3}}[ .-]?(?:\(\d{{1,4}}\)[ .-]?)?\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,4}}
+   |\(\d{{2,5}}\)[ ]?\d{{3,4}}[ .-]\d{{3,4}}|\d{{3}}-\d{{3}}-\d{{4}}|0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}})(?!\w))
+|(?P<slash>(?<![\w/.])\d{{1,4}}/\d{{1,2}}(?:/\d{{2,4}})?(?![\w/]))
+|(?P<version>(?<![\w.])\d+(?:\.\d+){{2,}}(?!\w))
+|(?P<clock>(?<![\w:.,])(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[aApP]\.[mM]\.|[aApP][mM](?!\w))
+   |\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\d:])))
+|(?P<hyid>(?<![\w-])(?!(?i:{_HY_OK})-)[A-Za-z]+(?:-[A-Za-z]+)*-\d+(?:\.\d+)?[A-Za-z]*(?!\w))
+|(?P<alnum>(?<![\w-])(?!(?:USD|EUR|GBP|US)\d)[A-Za-z]+\d[A-Za-z\d.]*(?<!\.))
+|(?P<num>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.])){_NUM}(?:[A-Za-z][A-Za-z\d]*)?(?!\w))
+|(?P<ordw>\b(?i:{_ORD_WORDS})\b)
+|(?P<spelled>\b(?i:{_SPELLED}))
+""", re.VERBOSE)
+_NUMCORE: Final = re.compile(rf"(?P<d>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.])){_NUM})(?P<suf>[A-Za-z][A-Za-z\d]*)?"
+                             rf"(?!\w)|(?P<sp>\b(?i:{_SPELLED}))")
+
+_QUALS: Final[dict[str, Qualifier]] = {
+    "approximately": "approximately", "approx.": "approximately", "roughly": "approximately",
+    "an estimated": "approximately", "estimated": "approximately", "about": "about", "some": "about",
+    "around": "around", "nearly": "nearly", "close to": "nearly", "almost": "almost",
+    "more than": "more than", "upwards of": "more than", "over": "over", "above": "over",
+    "just over": "over", "well over": "over", "at least": "at least", "no fewer than": "at least",
+    "no less than": "at least", "less than": "less than", "fewer than": "less than", "under": "under",
+    "below": "under", "just under": "under", "up to": "up to", "as many as": "up to", "as much as": "up to",
+    "at most": "at most", "no more than": "at most", "exactly": "exactly", "precisely": "exactly",
+}
+_CUR_PREFIX: Final = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP",
+                      "GBP": "GBP", "A$": "other:AUD", "C$": "other:CAD", "NZ$": "other:NZD",
+                      "HK$": "other:HKD", "S$": "other:SGD", "¥": "other:JPY"}
+_CUR_WORDS: Final = {"dollar": "USD", "us dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP",
+                     "pounds sterling": "GBP", "yuan": "other:CNY", "yen": "other:JPY", "rupee": "other:INR",
+                     "rouble": "other:RUB", "ruble": "other:RUB"}
+_MEASURE: Final = {
+    "km": "km", "kms": "km", "kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers": "km",
+    "square kilometres": "square_km", "square kilometers": "square_km", "sq km": "square_km",
+    "km2": "square_km", "square miles": "square_mile", "mile": "mile", "miles": "mile", "kg": "kg",
+    "kilogram": "kg", "kilograms": "kg", "kilogrammes": "kg", "tonne": "tonne", "tonnes": "tonne",
+    "metric tons": "tonne", "ton": "ton", "tons": "ton", "metre": "metre", "metres": "metre",
+    "meter": "metre", "meters": "metre", "cm": "cm", "mm": "mm", "foot": "foot", "feet": "foot",
+    "ft": "foot", "barrel": "barrel", "barrels": "barrel", "bpd": "barrel_per_day", "mw": "MW",
+    "megawatts": "MW", "gw": "GW", "gigawatts": "GW", "kw": "kW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh",
+    "twh": "TWh", "degree": "degree", "degrees": "degree", "degrees celsius": "degree_celsius",
+    "degrees fahrenheit": "degree_fahrenheit", "°c": "degree_celsius", "°f": "degree_fahrenheit",
+    "°": "degree", "mph": "mph", "km/h": "km/h", "kph": "km/h", "knots": "knot", "acre": "acre",
+    "acres": "acre", "hectare": "hectare", "hectares": "hectare", "litre": "litre", "litres": "litre",
+    "liters": "litre", "gallons": "gallon", "cubic metres": "cubic_metre", "cubic meters": "cubic_metre",
+    "bcm": "bcm", "barrels per day": "barrel_per_day", "barrels a day": "barrel_per_day", "seconds": "second", "decade": "decade", "decades": "decade", "points": "point",
+}
+_SCALES: Final = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
+                  "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12}
+_GLUED_UNITS: Final = {**{k: "other:" + v for k, v in _MEASURE.items() if " " not in k},
+                       "pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point"}
+_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
+    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+
+_LEFT: Final = re.compile(rf"""(?P<between>\b(?i:between|from)\s+)?(?P<qual>\b(?i:{_alt(_QUALS)})\s+)?
+ (?P<cur>(?:US\$|[ACHKNSZ]{{1,2}}\$|[$€£¥])\s?|\b(?:USD|EUR|GBP)\s?)?(?P<mag>\b(?i:magnitude)[\s-])?
+ (?P<sign>(?:(?<=[\s(])|\A)[-−])?\Z""", re.VERBOSE)
+_MONTH_BEFORE: Final = re.compile(rf"\b{_MONTHS}\s+\Z")
+_MONTH_AFTER: Final = re.compile(rf"\s+(?:of\s+)?{_MONTHS}(?![a-z])")
+_DAY_RANGE: Final = re.compile(r"\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d)")
+_CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*)[ \u00a0]\Z")
+_SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn))\b")
+_RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
+                           r"(?P<cur2>US\$|[$€£])?")
+_PCT_AFTER: Final = re.compile(r"\s?%|\s+per\s?cent\b", re.I)
+_UNIT_AFTER: Final = re.compile(rf"""(?i:
+  (?P<pp>\s+percentage[\s-]points?\b|\s?ppts?\b)
+ |(?P<bp>\s+basis[\s-]points?\b|\s?bps?\b)
+ |(?P<pct>\s?%|\s?-?per\s?-?cent\b|\s+pct\b)
+ |(?P<cur>\s+(?:{_alt(_CUR_WORDS)})s?\b)
+ |(?P<age>-years?-old\b|\s+years?\s+old\b)
+ |(?P<time>[\s-](?:day|week|month|year|hour|minute)s?\b)
+ |(?P<mag>[\s-]magnitude\b)
+ |(?P<meas>[\s-]?(?:{_alt(_MEASURE)})(?!\w))
+ |(?P<hy>-(?P<hyw>[a-z]{{2,}})\b(?!-)))""", re.VERBOSE)
+_OF: Final = re.compile(r"\s+(?:of\s+the|out\s+of|of|in)\s+")
+_SCORE_AFTER: Final = re.compile(r"\s+(?:home\s+|away\s+)?(?:win|victory|defeat|loss|draw|lead|scoreline|"
+                                 r"aggregate|triumph|thrashing|drubbing|result)\b", re.I)
+_SCORE_BEFORE: Final = re.compile(r"\b(?:won|beat|beating|lost|losing|drew|drawn|defeated|score|scored|"
+                                  r"trailing|led|leading|ended)\b[^.;\d]{0,40}\Z", re.I)
+_CHANGE_BEFORE: Final = re.compile(r"\b(?:rose|rise|rising|fell|fall|falling|increased?|grew|climbed|"
+                                   r"dropped|declined|jumped|surged|cut|raised|lowered|slipped|gained|up|down|"
+                                   r"from)\s+\Z", re.I)
+_YEAR_PREP: Final = re.compile(r"\b(?i:in|since|by|until|till|during|before|after|through|of|mid|early|late)"
+                               r"[\s-]+\Z")
+_WORD: Final = re.compile(r"[ \t\u00a0]+([A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?)")
+_HALF: Final = re.compile(r"\b(?i:half)\s+\Z")
+_ID_TAIL: Final = re.compile(r"(?:-\d+[A-Za-z]*)+")
+
+_STOP: Final = frozenset(
+    "a an the of and or but nor in on at to for from by with as per than that which who whom whose was were "
+    "is are be been being has have had will would could should may might can must did do does said says "
+    "more less into over under after before during since until between among across about around this "
+    "these those its their his her our it they he she we you i also so not no each all both percent cent "
+    "ago earlier later then when while if another other else way thing time side hand point more "
+    "s t".split())
+_CAP_STOP: Final = frozenset(
+    "the a an in on at by since until till from to of for with after before during about around over under "
+    "nearly almost more less fewer some only just all and but or between up roughly approximately exactly "
+    "another also its his her their our last next this that these those than then when while as if within "
+    "across among per each every least most including killing injuring aged age top still now today here "
+    "there via into toward towards above below beyond of page monday tuesday wednesday thursday friday "
+    "saturday sunday january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec i we they he she it".split())
+_ADJ: Final = frozenset(
+    "new more other additional further major small large big local foreign senior former armed young old key "
+    "top unmanned confirmed suspected reported registered different separate international national "
+    "full main extra private public rival".split())
+_ADJ_END: Final = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ful|less|ary|ed)\Z")
+_COUNT_WORDS: Final = frozenset("people staff personnel police children men women troops".split())
+_YEAR_NOUNS: Final = frozenset(
+    "elections olympics games protests riots attacks talks polls floods levels figures results accords "
+    "midterms finals sanctions negotiations prices earnings accounts statistics rules standards emissions "
+    "marks sees saw was has brings begins ends remains seems becomes means looks promises proves shows "
+    "comes goes gives makes takes".split())
+_ONE_NEXT_STOP: Final = frozenset("day another thing way time side hand point more else".split())
+_TIME_UNITS: Final = frozenset("day week month year hour minute magnitude".split())
+_ONE_PREV: Final = re.compile(r"\b(?i:no|every|any|some|the|this|that|each|which|such|what)\s+\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class _Core:
+    """One bare number: digits (with a glued letter suffix like "bn", "km", "th") or spelled-out words."""
+
+    start: int
+    end: int
+    value: Decimal
+    digits: bool
+    plain: bool  # digits only: no thousands separator, no decimals
+    suffix: str | None
+
+
+def _spelled_value(phrase: str) -> Decimal | None:
+    """The value of spelled-out number words via text2num; "a dozen" = 12, "a hundred" = 100."""
+    words = re.split(r"[\s-]+", phrase.lower())
+    mult = 1
+    if words[-1] == "dozen":
+        words, mult = words[:-1], 12
+    if words and words[0] in ("a", "an"):
+        words[0] = "one"
+    if "dozen" in words or words[-1:] == ["and"]:
+        return None
+    try:
+        return Decimal(text2num(" ".join(words), "en") if words else 1) * mult
+    except (ValueError, TypeError, IndexError):
+        return None
+
+
+def _read_core(text: str, pos: int) -> _Core | None:
+    """The number starting at ``pos``; spelled phrases shrink word by word until text2num accepts them."""
+    m = _NUMCORE.match(text, pos)
+    if m is None:
+        return None
+    if m.group("d") is not None:
+        raw = m.group("d")
+        value = Decimal(raw.replace(",", ""))
+        return _Core(pos, m.end(), value, True, raw.isdigit(), m.group("suf"))
+    ends = [w.end() for w in re.finditer(r"[A-Za-z]+", m.group("sp"))]
+    for end in reversed(ends):
+        v = _spelled_value(text[pos:pos + end])
+        if v is not None:
+            return _Core(pos, pos + end, v, False, False, None)
+    return None
+
+
+def _next_word(text: str, pos: int) -> str | None:
+    m = _WORD.match(text, pos)
+    return m.group(1) if m else None
+
+
+def _noun_after(text: str, pos: int) -> str | None:
+    """The counted noun after ``pos``, skipping up to two adjectives ("20 Israeli drones" -> "drones")."""
+    words: list[str] = []
+    while len(words) < 3 and (m := _WORD.match(text, pos)):
+        words.append(m.group(1))
+        pos = m.end()
+    for i, w in enumerate(words):
+        lw = w.lower()
+        if lw in _STOP or lw.endswith("ed"):
+            return None
+        nxt = words[i + 1] if i + 1 < len(words) else None
+        adj = w[0].isupper() or lw in _ADJ or _ADJ_END.search(lw) is not None
+        if adj and i < 2 and nxt is not None and nxt[0].islower() and nxt.lower() not in _STOP:
+            continue
+        return w
+    return None
+
+
+def _counted_next(text: str, pos: int) -> bool:
+    """Whether a lowercase counted noun follows: "2000 troops" (a quantity), not "2020 elections"."""
+    w = _next_word(text, pos)
+    if w is None or not w[0].islower():
+        return False
+    lw = w.lower()
+    if lw in _COUNT_WORDS:
+        return True
+    return len(lw) > 3 and lw.endswith("s") and not lw.endswith(("ss", "us", "is")) \
+        and lw not in _YEAR_NOUNS and lw not in _STOP
+
+
+def _mk(text: str, start: int, end: int, value: Decimal | float, unit: str = "count",
+        kind: NumberKind = "quantity", high: Decimal | None = None, qual: Qualifier | None = None,
+        noun: str | None = None) -> NumberAnchor:
+    return NumberAnchor(start, end, text[start:end], float(value), unit, kind,
+                        None if high is None else float(high), qual, noun)
+
+
+def _first_int(s: str) -> int:
+    m = re.search(r"\d+", s)
+    return int(m.group()) if m else 0
+
+
+def _simple(text: str, m: re.Match[str], group: str) -> NumberAnchor:
+    """Anchors whose whole form is the match: ISO dates, phones, clock times, codes, ordinal words."""
+    s, e, raw = m.start(), m.end(), m.group()
+    if group == "iso":
+        return _mk(text, s, e, int(raw[8:10]), kind="date_part")
+    if group == "clock":
+        parts = [int(p) for p in re.findall(r"\d+", raw)] + [0]
+        hour = parts[0] % 12 + (12 if re.search(r"[pP]", raw) else 0) if re.search(r"[aApP]", raw) else parts[0]
+        return _mk(text, s, e, Decimal(hour) + Decimal(parts[1]) / 60, kind="time_of_day")
+    if group == "ordw":
+        conv = alpha2digit(raw.lower(), "en")
+        value = {"first": 1, "second": 2}.get(raw.lower()) or _first_int(conv)
+        return _mk(text, s, e, value, kind="ordinal", noun=_noun_after(text, e))
+    kind: NumberKind = "date_part" if group == "slash" and raw.count("/") == 2 else "identifier"
+    digits = re.sub(r"\D", "", raw) if group == "phone" else re.findall(r"\d+", raw)[0]
+    return _mk(text, s, e, int(digits), kind=kind)
+
+
+def _date_or_suffix(text: str, c: _Core, left: str) -> NumberAnchor | None:
+    """Dates next to a month, and numbers typed by a glued suffix: "13th", "1990s", "16x9"."""
+    suf = (c.suffix or "").lower()
+    ordinal = suf in ("st", "nd", "rd", "th")
+    if c.digits and c.plain and (not suf or ordinal):
+        v = int(c.value)
+        if _MONTH_BEFORE.search(left) or (1 <= v <= 31 and _MONTH_AFTER.match(text, c.end)):
+            if 1 <= v <= 31 and len(str(v)) <= 2:
+                d = _DAY_RANGE.match(text, c.end)
+                return _mk(text, c.start, d.end() if d else c.end, v, kind="date_part")
+            if 1000 <= v <= 2999 and not ordinal:
+                return _mk(text, c.start, c.end, v, kind="year")
+    if not suf or suf in _SCALES or suf in _GLUED_UNITS:
+        return None
+    if ordinal and c.plain:
+        dated = left.endswith(("the ", "The ")) and _WORD.match(text, c.end) is None
+        kind: NumberKind = "date_part" if dated and int(c.value) <= 31 else "ordinal"
+        return _mk(text, c.start, c.end, c.value, kind=kind, noun=None if dated else _noun_after(text, c.end))
+    if suf == "s" and c.plain and 1000 <= c.value <= 2999:
+        return _mk(text, c.start, c.end, c.value, kind="year")
+    return _mk(text, c.start, c.end, c.value, kind="identifier")
+
+
+def _scale_of(text: str, c: _Core) -> tuple[Decimal | None, int]:
+    """The scale glued to ("40m", "1.2bn") or following ("3.65 billion") a digit core, and the new end."""
+    if c.suffix is not None:
+        sc = _SCALES.get(c.suffix.lower())
+        return (Decimal(sc) if sc else None), c.end
+    if not c.digits:
+        return None, c.end
+    m = _SCALE_AFTER.match(text, c.end)
+    return (Decimal(_SCALES[m.group("sc").lower()]), m.end()) if m else (None, c.end)
+
+
+@dataclass(frozen=True, slots=True)
+class _Range:
+    """The second half of a range and what the pair means: a quantity range, a year span or a score."""
+
+    kind: str  # "range" | "years" | "score"
+    end: int
+    low: Decimal
+    high: Decimal
+    scale: Decimal | None
+
+
+def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, between: str) -> _Range | None:
+    """Try "300-400", "300 to 400", "between 300 and 400", "1.2 and 1.35 billion", "2016-2020", "3-1"."""
+    rm = _RANGE.match(text, end)
+    if rm is None or (rm.group("u1") and scale is not None):
+        return None
+    c2 = _read_core(text, rm.end())
+    if c2 is None or c2.digits != c.digits or (c2.suffix and c2.suffix.lower() not in _SCALES):
+        return None
+    scale2, end2 = _scale_of(text, c2)
+    conn = rm.group("conn").strip().lower()
+    dash = conn not in ("to", "and")
+    if rm.group("u1") and not _PCT_AFTER.match(text, end2):
+        return None
+    v1, v2 = c.value, c2.value
+    if c.plain and c2.plain and scale is None and scale2 is None and 1900 <= v1 <= 2100:
+        if dash and len(str(v2)) == 2:
+            v2 = v1 // 100 * 100 + v2 + (100 if v2 <= v1 % 100 else 0)
+        if 1900 <= v2 <= 2100 and v2 > v1 and (conn != "and" or between):
+            return _Range("years", end2, v1, v2, None)
+    small = c.plain and c2.plain and v1 < 100 and v2 < 100 and scale is None and scale2 is None
+    if dash and small and (v1 >= v2 or _SCORE_AFTER.match(text, end2) or _SCORE_BEFORE.search(left)):
+        return _Range("score", end2, v1, v2, None)
+    if conn == "and" and not between and scale2 is None and not _PCT_AFTER.match(text, end2):
+        return None
+    if conn == "to" and (between == "from" or _CHANGE_BEFORE.search(left)):
+        return None
+    low, high = v1 * (scale or scale2 or 1), v2 * (scale2 or scale or 1)
+    return _Range("range", end2, low, high, scale2 or scale) if high > low else None
+
+
+def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
+    """Unit word after a number: (unit, new end, hyphen word); None when nothing unit-like follows."""
+    m = _UNIT_AFTER.match(text, pos)
+    if m is None:
+        return None, pos, None
+    g = m.lastgroup or ""
+    raw = re.sub(r"\s+", " ", m.group().strip(" -")).lower()
+    if g == "hy":
+        return "count", m.end(), m.group("hyw")
+    unit = {"pp": "percentage_point", "bp": "other:basis_point", "pct": "percent", "age": "year",
+            "mag": "magnitude"}.get(g)
+    if g == "cur":
+        unit = _CUR_WORDS.get(raw, _CUR_WORDS.get(raw.rstrip("s"), "USD"))
+    elif g == "time":
+        unit = raw.rstrip("s")
+    elif g == "meas":
+        unit = "other:" + _MEASURE[raw]
+    return unit, m.end(), None
+
+
+def _name_identifier(text: str, c: _Core, left: str, base: int) -> NumberAnchor | None:
+    """ "Boeing 737", "Article 5", "Flight 370": a digit number right after a capitalised non-function word."""
+    m = _CAP_BEFORE.search(left)
+    if m is None or not c.digits or c.suffix is not None:
+        return None
+    word = m.group("w")
+    if word.lower() in _CAP_STOP or word.endswith(("'s", "’s")) or word.upper() in ("USD", "EUR", "GBP"):
+        return None
+    if _SCALE_AFTER.match(text, c.end) or _UNIT_AFTER.match(text, c.end) or _counted_next(text, c.end):
+        return None
+    tail = _ID_TAIL.match(text, c.end)
+    if tail and c.value < 100 and int(tail.group()[1:]) < 100:
+        return None  # a score: "Chelsea 3-1"
+    return _mk(text, base + m.start(), tail.end() if tail else c.end, c.value, kind="identifier")
+
+
+def _is_pronoun_one(text: str, c: _Core, left: str) -> bool:
+    """ "one" as a pronoun or determiner: "one of the", "no one", "one another", "this one"."""
+    if text[c.start:c.end].lower() != "one":
+        return False
+    nxt = _next_word(text, c.end)
+    return _ONE_PREV.search(left) is not None or nxt is None or nxt.lower() in _STOP \
+        or nxt.lower() in _ONE_NEXT_STOP
+
+
+def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
+    """Build the anchor around a digit or spelled core: qualifier, currency, scale, range, unit, noun."""
+    base = max(floor, c.start - 60)
+    left = text[base:c.start]
+    special = _date_or_suffix(text, c, left)
+    if special is not None:
+        return special
+    lm = _LEFT.search(left)
+    assert lm is not None  # every group is optional
+    cur, qual_raw, between = lm.group("cur"), lm.group("qual"), (lm.group("between") or "").strip().lower()
+    if not (cur or qual_raw or lm.group("mag")):
+        ident = _name_identifier(text, c, left, base)
+        if ident is not None:
+            return ident
+    if not c.digits and text[c.start].isupper() and _CAP_BEFORE.search(left) and not lm.group(0):
+        return None  # "Formula One", "Channel Four"
+    scale, end = _scale_of(text, c)
+    rng = _range(text, c, end, scale, left, between)
+    starts = [base + lm.start(g) for g in ("qual", "cur", "mag", "sign") if lm.group(g)]
+    start = base + lm.start("between") if rng and between else min(starts, default=c.start)
+    if rng is not None and rng.kind == "years":
+        return _mk(text, base + lm.start("between") if between else c.start, rng.end, rng.low, kind="year",
+                   high=rng.high)
+    if rng is not None and rng.kind == "score":
+        return _mk(text, c.start, rng.end, rng.low, kind="identifier")
+    end = rng.end if rng else end
+    unit, uend, hyw = _unit_after(text, end)
+    if c.suffix and c.suffix.lower() in _GLUED_UNITS and unit is None:
+        unit = _GLUED_UNITS[c.suffix.lower()]
+    if lm.group("mag"):
+        unit = "magnitude"
+    if cur:
+        unit = _CUR_PREFIX[cur.strip()]
+    noun_from = uend
+    if unit is None and rng is None and scale is None and (c.plain or not c.digits):
+        of = _OF.match(text, end)
+        c2 = _read_core(text, of.end()) if of else None
+        if of and c2 and c2.suffix is None and c2.value > c.value and not 1900 <= c2.value <= 2100:
+            uend = noun_from = c2.end
+    if unit is None and rng is None and scale is None and c.plain and 1900 <= c.value <= 2100 \
+            and (_YEAR_PREP.search(left) or not _counted_next(text, c.end)):
+        return _mk(text, c.start, c.end, c.value, kind="year")
+    if unit is None and rng is None and uend == c.end and _is_pronoun_one(text, c, left):
+        return None
+    value = (rng.low if rng else c.value * (scale or 1)) * (-1 if lm.group("sign") else 1)
+    if not c.digits and (half := _HALF.search(left)) and text[c.start] in "aA" and not starts:
+        start, value = base + half.start(), value / 2
+    adjective = unit in _TIME_UNITS and text[end:end + 1] == "-"
+    noun = hyw or (_noun_after(text, noun_from) if unit in (None, "count") or adjective else None)
+    qual = _QUALS[re.sub(r"\s+", " ", qual_raw.strip().lower())] if qual_raw else None
+    return _mk(text, start, uend, value, unit or "count", high=rng.high if rng else None, qual=qual, noun=noun)
+
+
+def find_numbers(text: str) -> list[NumberAnchor]:
+    """Every number or quantity expression in ``text``, in text order and non-overlapping."""
+    out: list[NumberAnchor] = []
+    pos = floor = 0
+    while (m := _CORE.search(text, pos)) is not None:
+        group = m.lastgroup or ""
+        if group not in ("num", "spelled"):
+            out.append(_simple(text, m, group))
+            pos = floor = m.end()
+            continue
+        core = _read_core(text, m.start())
+        if core is None:
+            pos = m.end()
+            continue
+        anchor = _quantity(text, core, floor)
+        if anchor is None:
+            pos = core.end
+            continue
+        out.append(anchor)
+        pos = floor = anchor.end
+    return out
+
+
+def parse_quantity(expr: str) -> tuple[float, float | None, str, str | None] | None:
+    """(value, value_high, unit, qualifier) of a stand-alone quantity string, or None if it is not one.
+
+    The string must hold exactly one anchor, of kind quantity, starting it; only the counted noun may
+    follow ("20 drones"). "$1,300 million" -> (1300000000.0, None, "USD", None).
+    """
+    s = expr.strip().rstrip(".")
+    anchors = find_numbers(s)
+    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != 0:
+        return None
+    a = anchors[0]
+    rest = s[a.end:].strip()
+    if rest and (a.noun is None or not re.fullmatch(r"[A-Za-z' -]+", rest) or a.noun not in rest):
+        return None
+    return a.value, a.value_high, a.unit, a.qualifier

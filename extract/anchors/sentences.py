@@ -1,0 +1,84 @@
+"""Paragraphs and sentences with exact offsets, and which of them are page furniture.
+
+Scraped articles carry navigation, banners, promos and legal notes around the story ("Subscribe", "RFE/RL
+journalists report the news in 27 languages..."). Numbers in them are not the article's figures, so each
+paragraph is marked ``boilerplate`` by layout cues (short line without a sentence ending) and by wording
+cues that speak about the outlet itself rather than the news (calls to subscribe, donate, click...).
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.anchors.base import Sentence
+
+_PARAGRAPH = re.compile(r"[^\n]+")
+# A sentence ends at . ! ? (optionally followed by closing quotes/brackets) before whitespace.
+_SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof gen col lt sgt capt rev st sen rep gov pres jr sr inc ltd corp co no vs etc "
+    "jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m approx dept est fig".split()
+)
+_PROMO = re.compile(
+    r"\b(subscribe|sign up|newsletter|click here|all rights reserved|cookies?\b|follow us|read more|"
+    r"advertisement|join the voices|support (?:our|independent) journalism|donate|become a (?:member|patron)|"
+    r"our (?:journalists|journalism|content|reporting|website|newsroom)|journalists report the news|"
+    r"reporting by|editing by|writing by|recommended|related stories|share this|copyright|©)",
+    re.IGNORECASE,
+)
+_MIN_WORDS_FOR_PROSE = 6
+
+
+def find_sentences(text: str) -> list[Sentence]:
+    """Split ``text`` into sentences, each knowing its paragraph and whether it is page furniture."""
+    sentences: list[Sentence] = []
+    for index, para in enumerate(_PARAGRAPH.finditer(text)):
+        boilerplate = is_boilerplate(para.group())
+        for start, end in _split_paragraph(text, para.start(), para.end()):
+            sentences.append(Sentence(start, end, text[start:end], index, boilerplate))
+    return sentences
+
+
+def is_boilerplate(paragraph: str) -> bool:
+    """True for navigation, banners, captions-without-prose and outlet self-promotion."""
+    stripped = paragraph.strip()
+    words = stripped.split()
+    if len(words) < _MIN_WORDS_FOR_PROSE and not stripped.endswith((".", "?", "!", "”", '"', "’")):
+        return True
+    return bool(_PROMO.search(stripped))
+
+
+def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if _is_abbreviation(text, cursor, match.start()) or not _next_starts_sentence(text, match.end(), end):
+            continue
+        spans.append(_trim(text, cursor, match.end()))
+        cursor = match.end()
+    if cursor < end:
+        spans.append(_trim(text, cursor, end))
+    return [(a, b) for a, b in spans if b > a]
+
+
+def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
+    if text[dot] != ".":
+        return False
+    word = re.search(r"([A-Za-z.]+)$", text[sentence_start:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def _next_starts_sentence(text: str, pos: int, end: int) -> bool:
+    rest = text[pos:end].lstrip()
+    return not rest or rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'(["
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end

@@ -1,0 +1,158 @@
+"""The command line: ``python -m extract INPUTS... --out DIR`` and its subcommands.
+
+Each command parses flags, builds :class:`~extract.settings.Settings`, calls one library function and
+formats the result. Logs, progress and errors go to stderr; only data goes to stdout. Exit codes: 0 when
+every input was extracted, 1 when some input failed (the rest are still written), 2 for a usage or
+configuration error.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+from tqdm import tqdm
+
+from extract.ask import open_decider
+from extract.errors import NewsfactsError
+from extract.pipeline import BatchSummary, run_batch
+from extract.read import ARTICLE_SUFFIXES, iter_articles
+from extract.settings import load_settings
+from extract.write import FeedWriter
+from schemas import feed_json_schema
+
+EXIT_FAILED_INPUTS = 1
+EXIT_USAGE = 2
+
+
+class _DefaultToRun(click.Group):
+    """``extract a.txt --out out`` means ``extract run a.txt --out out``."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
+            args = ["run", *args]
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_DefaultToRun, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsfacts")
+def cli() -> None:
+    """Extract events, statements and figures from news articles, tied to the exact characters that
+    state them, and cross-check their numbers and dates.
+
+    \b
+    Example:
+      python -m extract seeds/ --out out        # writes out/facts.jsonl
+      python -m extract schema > feed.schema.json
+    """
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1, required=True)
+@click.option("--out", "out_dir", default="out", show_default=True,
+              help="Folder for facts.jsonl and errors.jsonl; '-' streams the feed to stdout.")
+@click.option("--backend", type=click.Choice(["auto", "openai", "local", "rules"]), default=None,
+              help="Model backend [env EXTRACT_BACKEND; default auto: openai if a key or base URL is set, "
+              "else the embedded local model if installed, else rules].")
+@click.option("--model", default=None, help="Model name (openai) or local model / .gguf path [EXTRACT_MODEL].")
+@click.option("--base-url", default=None, help="OpenAI-compatible endpoint [OPENAI_BASE_URL].")
+@click.option("--no-cache", is_flag=True, default=False, help="Ask the model again even if answers are cached.")
+@click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
+              help="Where model answers are cached [EXTRACT_CACHE_DIR; default ~/.cache/newsfacts].")
+@click.option("--timeout", type=float, default=None, help="Seconds to wait for one model answer.")
+@click.option("--encoding-errors", type=click.Choice(["strict", "replace"]), default=None,
+              help="strict: invalid UTF-8 is an error; replace: read it with U+FFFD and a warning.")
+@click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar or log lines.")
+def run(inputs: tuple[str, ...], out_dir: str, backend: str | None, model: str | None, base_url: str | None,
+        no_cache: bool, cache_dir: Path | None, timeout: float | None, encoding_errors: str | None,
+        quiet: bool) -> None:
+    """Extract facts from INPUTS (files, folders, or - for JSON Lines on stdin) into DIR/facts.jsonl.
+
+    \b
+    Example:
+      python -m extract seeds/ --out out
+      python -m extract article.md --backend rules --out - | jq '.figures[].value'
+    """
+    settings = _settings(backend=backend, model=model, base_url=base_url, use_cache=False if no_cache else None,
+                         cache_dir=cache_dir, timeout=timeout, encoding_errors=encoding_errors,
+                         quiet=True if quiet else None)
+    log = _logger(settings.quiet)
+    total = _count_articles(inputs)
+    bar = tqdm(total=total, unit="article", file=sys.stderr, disable=settings.quiet, dynamic_ncols=True)
+
+    def progress(summary: BatchSummary, _total: int | None) -> None:
+        bar.set_postfix(cached=summary.cached, failed=summary.failed, refresh=False)
+        bar.update(1)
+
+    try:
+        with FeedWriter(out_dir) as writer, open_decider(settings, log=log) as decider:
+            articles = iter_articles(inputs, stdin=sys.stdin, encoding_errors=settings.encoding_errors)
+            summary = run_batch(articles, decider, writer, total=total, progress=progress,
+                                warn=lambda m: (bar.write(m, file=sys.stderr) if not settings.quiet else None))
+    except NewsfactsError as err:
+        bar.close()
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    except KeyboardInterrupt:
+        bar.close()
+        click.echo("interrupted: articles finished so far are in the feed", err=True)
+        sys.exit(130)
+    bar.close()
+    where = "stdout" if writer.feed_path is None else str(writer.feed_path)
+    click.echo(
+        f"done {summary.done}, cached {summary.cached}, failed {summary.failed}; "
+        f"{summary.model_calls} model calls in {summary.seconds:.1f}s -> {where}",
+        err=True,
+    )
+    if summary.failed:
+        sys.exit(EXIT_FAILED_INPUTS)
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of one feed line (facts.jsonl).
+
+    \b
+    Example:
+      python -m extract schema > feed.schema.json
+    """
+    click.echo(json.dumps(feed_json_schema(), indent=2, ensure_ascii=False))
+
+
+def _settings(**flags: Any) -> Any:
+    try:
+        return load_settings(flags)
+    except NewsfactsError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+
+
+def _logger(quiet: bool) -> Any:
+    def log(message: str) -> None:
+        if not quiet:
+            tqdm.write(message, file=sys.stderr)
+    return log
+
+
+def _count_articles(inputs: tuple[str, ...]) -> int | None:
+    """How many articles the inputs hold, for the progress bar's ETA (None when reading stdin)."""
+    total = 0
+    for raw in inputs:
+        if raw == "-":
+            return None
+        path = Path(raw)
+        files = [p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES] if path.is_dir() else [path]
+        for file in files:
+            if file.suffix.lower() == ".jsonl" and file.is_file():
+                with file.open("rb") as handle:
+                    total += sum(1 for line in handle if line.strip())
+            else:
+                total += 1
+    return total
+
+
+def main() -> None:
+    cli()

@@ -1,0 +1,381 @@
+"""Deterministic drafting: figures, statements and events built from anchors with plain rules.
+
+Input: an article's text and its :class:`~extract.anchors.Anchors`. Output: a :class:`Draft` whose items
+all point at anchors or sentences, so their evidence is exact by construction. This is the whole extractor
+for ``--backend rules``; with a model, the drafts carry the open questions (``StatementDraft.candidates``)
+that the ask stage settles, and the rules' answer stays as the fallback.
+
+Attribution follows wire-copy conventions: "…,” said X", "X said", "according to X", a sentence subject
+before a speech verb, "he/she said" resolved to the last person named, and a quote that continues the
+previous speaker's words in the same paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from extract.anchors import Anchors, NameAnchor, NumberAnchor, QuoteAnchor, Sentence, TimeAnchor
+from extract.anchors.names import surname
+
+SPEECH_VERBS = (
+    "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|declared|"
+    "argued|claimed|claims|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
+    "accused|assured|assuring|reaffirmed|reiterated|announced|announces|confirmed|suggested|described|"
+    "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
+    "reported|responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
+    "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters"
+)
+DENIAL_VERBS = r"denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|disputed|disputes"
+_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
+_DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
+_ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
+_PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
+_VERB_THEN_NAME = re.compile(rf"^\s*,?\s*(?:{SPEECH_VERBS})\s+(?=[A-Z])")
+_NAME_THEN_VERB = re.compile(rf"^\s*,?\s*(?:[A-Z][\w’'.-]*\s+){{1,6}}(?:{SPEECH_VERBS})\b")
+_PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
+MIN_QUOTE_WORDS = 3
+
+EVENT_TRIGGERS: dict[str, str] = {
+    "ceasefire": r"ceasefire|cease-fire|truce|armistice",
+    "call": r"phone call|telephone conversation|phone conversation|spoke (?:on|by) (?:the )?(?:phone|telephone)|"
+    r"call on|during a call|a call with|held talks by phone",
+    "attack": r"attack(?:ed|s)?|strikes?|struck|bomb(?:ed|ing|ings)?|shell(?:ed|ing)|air ?raids?|invaded|"
+    r"invasion|offensive|aerial campaign|missile fire|shot down|engaged multiple drones",
+    "conflict": r"war (?:began|broke out)|conflict(?:,)? (?:which )?began|hostilities broke out|outbreak",
+    "meeting": r"\bmet\b|meeting|summit|talks in|visited|visit to",
+    "election": r"election|elected|re-elected|referendum|polls? (?:closed|opened)|turnout|won \d+ seats",
+    "vote": r"voted|vote of|\bvote\b",
+    "decision": r"raised (?:its |the )?(?:interest )?rates?|cut (?:its |the )?(?:interest )?rates?|"
+    r"held (?:its |the )?(?:interest )?rates?|kept (?:its |the )?(?:interest )?rates?|decided|approved|imposed|"
+    r"lifted|banned|sanctioned|suspended|appointed|resigned|launched",
+    "ruling": r"ruled|ruling|verdict|sentenced|convicted|acquitted|overturned|upheld",
+    "transfer": r"signed for|has signed|completed (?:a|his|her) (?:move|transfer)|joined|transfer fee|"
+    r"agreed a fee|\bsigning\b",
+    "earnings": r"reported (?:quarterly |annual |first-quarter |second-quarter |third-quarter |fourth-quarter )?"
+    r"(?:revenue|profit|earnings|sales|net income|results)|posted (?:a )?(?:net )?(?:profit|loss|revenue)",
+    "disaster": r"earthquake|quake|flood(?:s|ing)?|wildfires?|hurricane|typhoon|cyclone|landslide|tsunami|"
+    r"eruption|storm|killed|died|dead|death toll|injured",
+    "agreement": r"agreed|agreement|deal|signed|accord",
+    "arrest": r"arrested|detained|charged|indicted|extradited",
+    "strike": r"went on strike|walked out|strike action|industrial action",
+}
+_EVENT = {kind: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for kind, pattern in EVENT_TRIGGERS.items()}
+_LOCATION = re.compile(r"\b(?:in|near|at|outside|from) (?:the )?$")
+_SUMMARY_CHARS = 200
+
+
+@dataclass(frozen=True)
+class FigureDraft:
+    number: NumberAnchor
+    sentence: Sentence
+    about: str | None
+    source: str | None
+    period: str | None
+
+
+@dataclass(frozen=True)
+class StatementDraft:
+    kind: str
+    speaker: str | None
+    text: str
+    start: int
+    end: int
+    sentence: Sentence
+    date: str | None
+    quote: QuoteAnchor | None = None
+    confident: bool = True
+    candidates: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class EventDraft:
+    kind: str
+    summary: str
+    actors: tuple[str, ...]
+    date: str | None
+    date_text: str | None
+    location: str | None
+    sentence: Sentence
+
+
+@dataclass(frozen=True)
+class Draft:
+    figures: tuple[FigureDraft, ...] = ()
+    statements: tuple[StatementDraft, ...] = ()
+    events: tuple[EventDraft, ...] = ()
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+
+@dataclass
+class Cast:
+    """The people and organisations of one article, so "Aliyev" resolves to "Ilham Aliyev"."""
+
+    people: dict[str, str] = field(default_factory=dict)  # surname -> full name
+    organisations: set[str] = field(default_factory=set)
+
+    @classmethod
+    def from_names(cls, names: Iterable[NameAnchor]) -> Cast:
+        cast = cls()
+        for name in names:
+            if name.kind == "organisation":
+                cast.organisations.add(name.name)
+            elif name.kind != "place" and (name.kind == "person" or len(name.name.split()) >= 2):
+                key = surname(name.name)
+                if len(name.name) > len(cast.people.get(key, "")):
+                    cast.people[key] = name.name
+        return cast
+
+    def canonical(self, name: NameAnchor) -> str:
+        return self.people.get(surname(name.name), name.name)
+
+    def is_speaker(self, name: NameAnchor) -> bool:
+        return name.kind in ("person", "organisation") or surname(name.name) in self.people
+
+    def options(self) -> tuple[str, ...]:
+        return tuple(sorted(set(self.people.values()) | self.organisations))
+
+
+def draft(text: str, anchors: Anchors) -> Draft:
+    """Build every figure, statement and event the rules can find."""
+    cast = Cast.from_names(anchors.names)
+    prose = [s for s in anchors.sentences if not s.boilerplate]
+    return Draft(
+        figures=tuple(_figures(text, anchors, prose, cast)),
+        statements=tuple(_statements(text, anchors, prose, cast)),
+        events=tuple(_events(text, anchors, prose, cast)),
+    )
+
+
+# --- figures -------------------------------------------------------------------------------------------
+
+_THE_BEFORE = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her)\s+$", re.IGNORECASE)
+_ABOUT_TAIL = re.compile(r"^[^,.;:()“”\"]{0,80}")
+
+
+def _figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[FigureDraft]:
+    for number in anchors.numbers:
+        sentence = _sentence_of(prose, number.start)
+        if sentence is None or number.kind != "quantity":
+            continue
+        if number.text[:1].isalpha() and _THE_BEFORE.search(text[max(0, number.start - 12) : number.start]):
+            continue  # "the two countries": a determiner, not a reported measure
+        yield FigureDraft(
+            number=number,
+            sentence=sentence,
+            about=_about(text, number, sentence),
+            source=_source_of(text, number.start, sentence, anchors, cast),
+            period=_period(anchors.times, sentence),
+        )
+
+
+def _about(text: str, number: NumberAnchor, sentence: Sentence) -> str | None:
+    tail = _ABOUT_TAIL.match(text[number.end : sentence.end])
+    words = (tail.group(0) if tail else "").split()[:10]
+    phrase = " ".join(words).strip(" -")
+    if number.noun and not phrase.startswith(number.noun):
+        phrase = f"{number.noun} {phrase}".strip()
+    return phrase or number.noun
+
+
+def _period(times: Sequence[TimeAnchor], sentence: Sentence) -> str | None:
+    for time in times:
+        if sentence.start <= time.start < sentence.end and time.kind == "period":
+            if time.year is not None and time.year_end is not None:
+                return f"{time.year}-{time.year_end}"
+            if time.date and time.date_end:
+                return f"{time.date}/{time.date_end}"
+    return None
+
+
+def _source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: Cast) -> str | None:
+    """Who the sentence cites: "according to X", the speaker of an enclosing quote, or "X said"."""
+    according = _ACCORDING.search(text, sentence.start, sentence.end)
+    if according:
+        return _according_speaker(text, according, anchors, cast)
+    for quote in anchors.quotes:
+        if quote.start <= pos < quote.end:
+            speaker, _ = _quote_speaker(text, quote, anchors, cast)
+            return speaker
+    speaker, verb_at = _subject_speaker(text, sentence, anchors, cast)
+    return speaker if verb_at is not None and verb_at < pos else None
+
+
+# --- statements ----------------------------------------------------------------------------------------
+
+
+def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[StatementDraft]:
+    options = cast.options()
+    quoted_sentences: set[int] = set()
+    previous_speaker: tuple[int, str] | None = None  # (paragraph, speaker) of the last attributed quote
+    for quote in anchors.quotes:
+        sentence = _sentence_of(prose, quote.start)
+        if sentence is None or len(quote.inner.split()) < MIN_QUOTE_WORDS:
+            continue
+        quoted_sentences.add(sentence.start)
+        speaker, confident = _quote_speaker(text, quote, anchors, cast)
+        if speaker is None and previous_speaker and previous_speaker[0] >= sentence.paragraph - 1:
+            speaker, confident = previous_speaker[1], False
+        if speaker is not None:
+            previous_speaker = (sentence.paragraph, speaker)
+        yield StatementDraft(
+            kind="quote", speaker=speaker, text=quote.inner, start=quote.start, end=quote.end,
+            sentence=sentence, date=_date_in(anchors.times, sentence), quote=quote, confident=confident,
+            candidates=options,
+        )
+    for sentence in prose:
+        yield from _reported(text, sentence, anchors, cast, has_quote=sentence.start in quoted_sentences)
+
+
+def _reported(
+    text: str, sentence: Sentence, anchors: Anchors, cast: Cast, *, has_quote: bool
+) -> Iterable[StatementDraft]:
+    if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
+        return  # headlines and captions without a sentence ending
+    speech_text = _outside_quotes(text, sentence, anchors.quotes)
+    denial = _DENIAL.search(speech_text)
+    according = _ACCORDING.search(text, sentence.start, sentence.end)
+    subject, verb_at = _subject_speaker(text, sentence, anchors, cast)
+    if denial and subject:
+        kind, speaker = "denial", subject
+    elif has_quote:
+        return  # the quote itself is the statement
+    elif according:
+        kind, speaker = "reported", _according_speaker(text, according, anchors, cast)
+    elif subject and verb_at is not None:
+        kind, speaker = "reported", subject
+    else:
+        return
+    yield StatementDraft(
+        kind=kind, speaker=speaker, text=sentence.text, start=sentence.start, end=sentence.end,
+        sentence=sentence, date=_date_in(anchors.times, sentence),
+    )
+
+
+def _outside_quotes(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]) -> str:
+    chars = list(text[sentence.start : sentence.end])
+    for quote in quotes:
+        for i in range(max(quote.start, sentence.start), min(quote.end, sentence.end)):
+            chars[i - sentence.start] = " "
+    return "".join(chars)
+
+
+def _quote_speaker(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Cast) -> tuple[str | None, bool]:
+    """The speaker of a quote from its attribution, and whether the attribution is adjacent (confident)."""
+    after = text[quote.end : quote.end + 160].split("\n", 1)[0]
+    names_after = [n for n in anchors.names if quote.end <= n.start < quote.end + len(after)]
+    if _VERB_THEN_NAME.match(after) or _NAME_THEN_VERB.match(after):
+        for name in names_after:
+            if cast.is_speaker(name):
+                return cast.canonical(name), True
+    if _PRONOUN_SPEECH.match(after):
+        return _last_person_before(quote.start, anchors, cast), True
+    sentence_start = _sentence_start(text, quote.start)
+    before = [n for n in anchors.names if sentence_start <= n.start < quote.start and cast.is_speaker(n)]
+    verb = _SPEECH.search(text, sentence_start, quote.start)
+    if verb:
+        subjects = [n for n in before if n.start < verb.start()]
+        if subjects:
+            return cast.canonical(subjects[0]), True
+        if _PRONOUN_SUBJECT.search(text, sentence_start, verb.start()):
+            return _last_person_before(quote.start, anchors, cast), False
+    if before:
+        return cast.canonical(before[0]), False
+    return None, False
+
+
+def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast) -> tuple[str | None, int | None]:
+    """The name before the first speech verb outside quotes, and where that verb is."""
+    outside = _outside_quotes(text, sentence, anchors.quotes)
+    verb = _SPEECH.search(outside)
+    if verb is None:
+        return None, None
+    verb_at = sentence.start + verb.start()
+    names = [n for n in anchors.names if sentence.start <= n.start < verb_at and cast.is_speaker(n)]
+    if names:
+        return cast.canonical(names[0]), verb_at
+    if _PRONOUN_SUBJECT.search(outside[: verb.start()]):
+        return _last_person_before(sentence.start, anchors, cast), verb_at
+    return None, verb_at
+
+
+def _according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: Cast) -> str:
+    for name in anchors.names:
+        if match.start(1) <= name.start < match.end(1) and name.kind != "place":
+            return cast.canonical(name)
+    return match.group(1).strip()
+
+
+def _last_person_before(pos: int, anchors: Anchors, cast: Cast) -> str | None:
+    people = [n for n in anchors.names if n.end <= pos and n.kind != "place" and cast.is_speaker(n)]
+    return cast.canonical(people[-1]) if people else None
+
+
+# --- events --------------------------------------------------------------------------------------------
+
+
+def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[EventDraft]:
+    for sentence in prose:
+        if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
+            continue
+        kind = _event_kind(_outside_quotes(text, sentence, anchors.quotes))
+        if kind is None:
+            continue
+        times = [t for t in anchors.times if sentence.start <= t.start < sentence.end and t.kind != "duration"]
+        dated = next((t for t in times if t.date), None)
+        names = [n for n in anchors.names if sentence.start <= n.start < sentence.end]
+        yield EventDraft(
+            kind=kind,
+            summary=_summary(sentence.text),
+            actors=tuple(dict.fromkeys(cast.canonical(n) for n in names if n.kind != "place"))[:6],
+            date=dated.date if dated else None,
+            date_text=(dated or (times[0] if times else None)).text if (dated or times) else None,
+            location=_location(text, names),
+            sentence=sentence,
+        )
+
+
+def _event_kind(sentence_text: str) -> str | None:
+    best: tuple[int, str] | None = None
+    for kind, pattern in _EVENT.items():
+        match = pattern.search(sentence_text)
+        if match and (best is None or match.start() < best[0]):
+            best = (match.start(), kind)
+    return best[1] if best else None
+
+
+def _location(text: str, names: Sequence[NameAnchor]) -> str | None:
+    for name in names:
+        if name.kind == "place" and _LOCATION.search(text[max(0, name.start - 12) : name.start]):
+            return name.name
+    return None
+
+
+def _summary(sentence_text: str) -> str:
+    flat = " ".join(sentence_text.split())
+    if len(flat) <= _SUMMARY_CHARS:
+        return flat
+    return flat[: _SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _sentence_of(sentences: Sequence[Sentence], pos: int) -> Sentence | None:
+    for sentence in sentences:
+        if sentence.start <= pos < sentence.end:
+            return sentence
+    return None
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos))
+    return cut + 1 if cut >= 0 else 0
+
+
+def _date_in(times: Sequence[TimeAnchor], sentence: Sentence) -> str | None:
+    for time in times:
+        if sentence.start <= time.start < sentence.end and time.date and time.kind != "duration":
+            return time.date
+    return None
