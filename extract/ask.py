@@ -31,6 +31,8 @@ import openai
 from pydantic import BaseModel, Field, create_model
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
+from instructor.core import InstructorRetryException
+
 from extract.errors import ConfigError, ModelCallError
 from extract.local_server import LocalServer, llama_server_available
 from extract.settings import Settings
@@ -133,7 +135,7 @@ class AnswerCache:
     def get(self, key: str) -> dict[str, Any] | None:
         try:
             value = self._cache.get(key)
-        except Exception:  # noqa: BLE001 - any corruption (pickle, sqlite) means "not cached"
+        except Exception:
             return None
         return value if isinstance(value, dict) else None
 
@@ -191,6 +193,24 @@ class ModelDecider:
             self._cache.set(key, {"answer": answer, "usage": usage})
         return answer
 
+    def _create(self, answer_model: type[BaseModel], messages: list[dict[str, str]]) -> tuple[Any, Any]:
+        """One instructor call; transport errors it wrapped are unwrapped so tenacity can retry them."""
+        try:
+            return self.client.chat.completions.create_with_completion(
+                model=self.model or "",
+                response_model=answer_model,
+                messages=messages,  # type: ignore[arg-type]
+                max_retries=self._settings.max_reasks,
+                temperature=0,
+                max_tokens=_ANSWER_TOKENS,
+            )
+        except InstructorRetryException as err:
+            # With no completion, the failure was the transport (or an HTTP body cut short), not the answer.
+            cause = err.__cause__
+            if err.last_completion is None and isinstance(cause, openai.OpenAIError | json.JSONDecodeError):
+                raise cause from None
+            raise
+
     def _cache_key(self, prompt: Prompt, answer_model: type[BaseModel], sha: str, question: Question) -> str:
         material = {
             "backend": self.backend,
@@ -217,15 +237,8 @@ class ModelDecider:
                 reraise=True,
             ):
                 with attempt:
-                    result, completion = self.client.chat.completions.create_with_completion(
-                        model=self.model or "",
-                        response_model=answer_model,
-                        messages=messages,  # type: ignore[arg-type]
-                        max_retries=self._settings.max_reasks,
-                        temperature=0,
-                        max_tokens=_ANSWER_TOKENS,
-                    )
-        except instructor.core.InstructorRetryException as err:
+                    result, completion = self._create(answer_model, messages)
+        except InstructorRetryException as err:
             meter.attempts += self._attempts
             meter.failures.append(f"{prompt.id}: no valid answer after {err.n_attempts} attempts")
             return None, _usage(getattr(err, "total_usage", None))
@@ -264,8 +277,8 @@ def _wait_for_retry(state: RetryCallState) -> float:
     if isinstance(err, openai.APIStatusError):
         header = err.response.headers.get("retry-after")
         with contextlib.suppress(TypeError, ValueError):
-            return min(max(float(header), 0.0), _MAX_RETRY_AFTER)
-    return float(wait_exponential_jitter(initial=0.5, max=20.0)(state))
+            return min(max(float(header or ""), 0.0), _MAX_RETRY_AFTER)
+    return float(wait_exponential_jitter(multiplier=0.5, max=20.0)(state))
 
 
 def _describe(err: Exception) -> str:

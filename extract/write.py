@@ -44,8 +44,8 @@ class FeedWriter:
             return self
         try:
             self.out_dir.mkdir(parents=True, exist_ok=True)
-            self._feed = open(self.out_dir / FEED_NAME, "wb")  # noqa: SIM115 - closed in __exit__
-            self._errors = open(self.out_dir / ERRORS_NAME, "wb")  # noqa: SIM115
+            self._feed = open(self.out_dir / FEED_NAME, "wb")
+            self._errors = open(self.out_dir / ERRORS_NAME, "wb")
         except OSError as err:
             raise OutputError(f"cannot write to {self.out_dir}: {err.strerror or err}", original=err) from err
         return self

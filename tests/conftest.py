@@ -25,8 +25,8 @@ LOCAL_MODEL = "smollm2-135m-instruct"
 
 @pytest.fixture(scope="module")
 def vcr_config() -> dict[str, Any]:
+    # No "record_mode" here: it would override --record-mode; pytest-recording's default is "none".
     return {
-        "record_mode": "none",
         "match_on": ["method", "path", "query", "body"],
         "filter_headers": ["authorization", "x-api-key", "openai-organization", "cookie", "set-cookie"],
         "decode_compressed_response": True,

@@ -38,12 +38,12 @@ _POSSESSIVE = re.compile(r"[’']s?$")
 _NOT_NAMES = frozenset(
     "a an the this that these those it its he she they we i you his her their our my your there here "
     "however but and or so yet meanwhile nonetheless nevertheless despite although though while when "
-    "after before since until during according in on at by for from with without as of to into about "
-    "if then also still even just only given following amid earlier later last next new breaking "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december today yesterday tomorrow read more subscribe "
-    "details previous recommended therefore thus hence moreover furthermore instead indeed overall finally "
-    "first second third asked speaking separately elsewhere now once what why how who where".split()
+    "after before since until during according in on at by for from with without as of to into about if "
+    "then also still even just only given following amid earlier later last next new breaking monday "
+    "tuesday wednesday thursday friday saturday sunday january february march april may june july august "
+    "september october november december today yesterday tomorrow read more subscribe details previous "
+    "recommended therefore thus hence moreover furthermore instead indeed overall finally first second "
+    "third asked speaking separately elsewhere now once what why how who where".split()
 )
 _ORG_WORDS = re.compile(
     r"\b(Institute|Ministry|Bank|Council|Court|Party|Agency|Forces|Office|Government|University|Company|"

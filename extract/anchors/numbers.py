@@ -1,29 +1,27 @@
 """Number anchors: every number or quantity in an article, with exact offsets and a normalised value.
 
-Why: a Figure the model reports is only trusted when it points at a number that is really in the text.
-So deterministic code finds every number first, gives it exact ``[start, end)`` offsets, scales it
-("$3.65 billion" -> 3650000000.0) and sorts it into a kind; only ``quantity`` anchors can back a Figure,
-so years, dates, ordinals, clock times and identifiers ("F-35", "Article 5") are kept apart.
+Why: a Figure the model reports is only trusted when it points at a number really in the text. So plain
+code finds every number first, with exact ``[start, end)`` offsets, scales it ("$3.65 billion" ->
+3650000000.0) and sorts it into a kind. Only ``quantity`` anchors can back a Figure, so years, dates,
+ordinals, clock times and identifiers ("F-35", "Article 5") are kept apart; they carry unit "count".
 
 Decisions for ambiguous cases:
-
-* Dates: "April 28, 2025" gives two anchors, "28" (date_part) and "2025" (year); "June 13th" gives one
-  date_part anchor "13th"; "June 13-15" one date_part anchor "13-15"; an ISO date "2025-06-27" is one
-  date_part anchor. The value of a date_part is its (first) day number.
-* Scores: two small integers joined by a dash where the first is not lower, or next to a match word
-  ("3-1 win", "beat them 2-0", "a 1-2 defeat"), are ONE identifier anchor "3-1" (value 3).
+* Dates: "April 28, 2025" -> "28" (date_part, value 28) and "2025" (year); "June 13th" -> "13th";
+  "June 13-15" -> "13-15"; ISO "2025-06-27" -> one date_part anchor (value 27, the day).
+* Scores: two small integers joined by a dash, the first not lower or next to a match word ("3-1 win",
+  "beat them 2-0", "a 1-2 defeat"), are ONE identifier anchor "3-1" (value 3).
 * Identifiers keep their name in the span: "Hermes-900", "Article 5", "Boeing 737", "No. 10", "G7".
 * "four of the nine", "4 out of 9", "one in five": one count anchor valued by the first number.
-* "12-day war": span "12-day", unit day, noun "war" (the noun the measure describes).
-* Spelled-out numbers go through text2num; "one" as a pronoun ("one of the", "no one") and vague
-  plurals ("dozens", "hundreds of") give no anchor.
+* "12-day war": span "12-day", unit day, noun "war". Pronoun "one" ("one of the", "no one", "one day"),
+  fractions ("two-thirds", "half") and vague plurals ("dozens", "hundreds of") give no anchor.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Final
 
 from text_to_num import alpha2digit, text2num
@@ -31,19 +29,26 @@ from text_to_num import alpha2digit, text2num
 from extract.anchors.base import NumberAnchor, NumberKind, Qualifier
 
 
-def _alt(words: list[str] | dict[str, str] | frozenset[str]) -> str:
+def _set(words: str) -> frozenset[str]:
+    """A set of space-separated words."""
+    return frozenset(words.split())
+
+
+def _alt(words: Iterable[str]) -> str:
     """A regex alternation of phrases, longest first, spaces matching any whitespace."""
     return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
 
 
-_ONES = "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen " \
-    "sixteen seventeen eighteen nineteen".split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
-_W = rf"(?:{'|'.join(_TENS + _ONES)})"
+_ONES = "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
+    "sixteen|seventeen|eighteen|nineteen"
+_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
+_W = rf"(?:{_TENS}|{_ONES})"
 _S = r"(?:hundred|thousand|million|billion|trillion|dozen)"
 _SPELLED = rf"(?:an?\s+{_S}|{_W})\b(?:(?:\s+and\s+|[\s-]+)(?:{_W}|{_S})\b)*"
-_ORD_WORDS = rf"(?:(?:{'|'.join(_TENS)})-)?(?:first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|" \
-    r"tenth|eleventh|twelfth|\w+teenth|\w+tieth|hundredth|thousandth|millionth)"
+_ORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|" \
+    "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|" \
+    "fiftieth|sixtieth|seventieth|eightieth|ninetieth|hundredth|thousandth|millionth"
+_ORD_WORDS = rf"(?:(?:{_TENS})-)?(?:{_ORDS})"
 _NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
 _HY_OK = "mid|pre|post|early|late|end|start|magnitude|top|over|under|non|ex|circa|some|around|about|up|" \
     "since|by|in|from|to|and|or|than|least|year|the"
@@ -51,52 +56,60 @@ _HY_OK = "mid|pre|post|early|late|end|start|magnitude|top|over|under|non|ex|circ
 _CORE: Final = re.compile(rf"""
  (?P<iso>(?<![\w-])\d{{4}}-\d{{2}}-\d{{2}}(?![\w-]))
 |(?P<phone>(?<![\w+])(?:\+\d{{1,3}}[ .-]?(?:\(\d{{1,4}}\)[ .-]?)?\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,4}}
-   |\(\d{{2,5}}\)[ ]?\d{{3,4}}[ .-]\d{{3,4}}|\d{{3}}-\d{{3}}-\d{{4}}|0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}})(?!\w))
+   |\(\d{{2,5}}\)[ ]?\d{{3,4}}[ .-]\d{{3,4}}|\d{{3}}-\d{{3}}-\d{{4}}
+   |0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}})(?!\w))
 |(?P<slash>(?<![\w/.])\d{{1,4}}/\d{{1,2}}(?:/\d{{2,4}})?(?![\w/]))
 |(?P<version>(?<![\w.])\d+(?:\.\d+){{2,}}(?!\w))
 |(?P<clock>(?<![\w:.,])(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[aApP]\.[mM]\.|[aApP][mM](?!\w))
    |\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\d:])))
 |(?P<hyid>(?<![\w-])(?!(?i:{_HY_OK})-)[A-Za-z]+(?:-[A-Za-z]+)*-\d+(?:\.\d+)?[A-Za-z]*(?!\w))
 |(?P<alnum>(?<![\w-])(?!(?:USD|EUR|GBP|US)\d)[A-Za-z]+\d[A-Za-z\d.]*(?<!\.))
-|(?P<num>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.])){_NUM}(?:[A-Za-z][A-Za-z\d]*)?(?!\w))
+|(?P<num>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.]))(?P<nd>{_NUM})(?P<nsuf>[A-Za-z][A-Za-z\d]*)?(?!\w))
 |(?P<ordw>\b(?i:{_ORD_WORDS})\b)
 |(?P<spelled>\b(?i:{_SPELLED}))
 """, re.VERBOSE)
-_NUMCORE: Final = re.compile(rf"(?P<d>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.])){_NUM})(?P<suf>[A-Za-z][A-Za-z\d]*)?"
-                             rf"(?!\w)|(?P<sp>\b(?i:{_SPELLED}))")
 
-_QUALS: Final[dict[str, Qualifier]] = {
-    "approximately": "approximately", "approx.": "approximately", "roughly": "approximately",
-    "an estimated": "approximately", "estimated": "approximately", "about": "about", "some": "about",
-    "around": "around", "nearly": "nearly", "close to": "nearly", "almost": "almost",
-    "more than": "more than", "upwards of": "more than", "over": "over", "above": "over",
-    "just over": "over", "well over": "over", "at least": "at least", "no fewer than": "at least",
-    "no less than": "at least", "less than": "less than", "fewer than": "less than", "under": "under",
-    "below": "under", "just under": "under", "up to": "up to", "as many as": "up to", "as much as": "up to",
-    "at most": "at most", "no more than": "at most", "exactly": "exactly", "precisely": "exactly",
-}
+
+def _cased_trie(words: list[str]) -> str:
+    """ "[Oo](?:ne)|[Tt](?:wo|hree...)": grouped by first letter, so the scan rejects a position at once."""
+    by_first: dict[str, list[str]] = {}
+    for w in sorted(words, key=len, reverse=True):
+        by_first.setdefault(w[0], []).append(w[1:])
+    return "|".join(f"[{f}{f.upper()}](?:{'|'.join(rest)})" for f, rest in by_first.items())
+
+
+# Where a number may start: any digit, or a number word in lower or title case. Case-sensitive on
+# purpose: a case-insensitive scan of a 5 MB text is several times slower.
+_CASED = _cased_trie(f"{_TENS}|{_ONES}|{_ORDS}".split("|"))
+_CAND: Final = re.compile(rf"\d|\b(?:{_CASED}|[Aa]n?\s+(?:hundred|thousand|million|billion|trillion|dozen))"
+                          r"\b")
+
+_QUAL_WORDS: Final[tuple[tuple[Qualifier, str], ...]] = (
+    ("approximately", "approximately approx. roughly an_estimated estimated"), ("about", "about some"),
+    ("around", "around"), ("nearly", "nearly close_to"), ("almost", "almost"), ("up to", "up_to"),
+    ("more than", "more_than upwards_of"), ("over", "over above just_over well_over"),
+    ("at most", "at_most no_more_than"),
+    ("at least", "at_least no_fewer_than no_less_than"), ("less than", "less_than fewer_than"),
+    ("under", "under below just_under"), ("up to", "as_many_as as_much_as"), ("exactly", "exactly precisely"))
+_QUALS: Final = {w.replace("_", " "): q for q, words in _QUAL_WORDS for w in words.split()}
 _CUR_PREFIX: Final = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP",
                       "GBP": "GBP", "A$": "other:AUD", "C$": "other:CAD", "NZ$": "other:NZD",
                       "HK$": "other:HKD", "S$": "other:SGD", "¥": "other:JPY"}
 _CUR_WORDS: Final = {"dollar": "USD", "us dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP",
                      "pounds sterling": "GBP", "yuan": "other:CNY", "yen": "other:JPY", "rupee": "other:INR",
                      "rouble": "other:RUB", "ruble": "other:RUB"}
-_MEASURE: Final = {
-    "km": "km", "kms": "km", "kilometre": "km", "kilometer": "km", "kilometres": "km", "kilometers": "km",
-    "square kilometres": "square_km", "square kilometers": "square_km", "sq km": "square_km",
-    "km2": "square_km", "square miles": "square_mile", "mile": "mile", "miles": "mile", "kg": "kg",
-    "kilogram": "kg", "kilograms": "kg", "kilogrammes": "kg", "tonne": "tonne", "tonnes": "tonne",
-    "metric tons": "tonne", "ton": "ton", "tons": "ton", "metre": "metre", "metres": "metre",
-    "meter": "metre", "meters": "metre", "cm": "cm", "mm": "mm", "foot": "foot", "feet": "foot",
-    "ft": "foot", "barrel": "barrel", "barrels": "barrel", "bpd": "barrel_per_day", "mw": "MW",
-    "megawatts": "MW", "gw": "GW", "gigawatts": "GW", "kw": "kW", "kwh": "kWh", "mwh": "MWh", "gwh": "GWh",
-    "twh": "TWh", "degree": "degree", "degrees": "degree", "degrees celsius": "degree_celsius",
-    "degrees fahrenheit": "degree_fahrenheit", "°c": "degree_celsius", "°f": "degree_fahrenheit",
-    "°": "degree", "mph": "mph", "km/h": "km/h", "kph": "km/h", "knots": "knot", "acre": "acre",
-    "acres": "acre", "hectare": "hectare", "hectares": "hectare", "litre": "litre", "litres": "litre",
-    "liters": "litre", "gallons": "gallon", "cubic metres": "cubic_metre", "cubic meters": "cubic_metre",
-    "bcm": "bcm", "barrels per day": "barrel_per_day", "barrels a day": "barrel_per_day", "seconds": "second", "decade": "decade", "decades": "decade", "points": "point",
-}
+_MEASURE: Final = {w.replace("_", " "): unit for unit, words in (
+    ("km", "km kms kilometre kilometer kilometres kilometers"), ("kg", "kg kilogram kilograms kilogrammes"),
+    ("square_km", "square_kilometres square_kilometers sq_km km2"), ("square_mile", "square_miles"),
+    ("mile", "mile miles"), ("tonne", "tonne tonnes metric_tons"), ("ton", "ton tons"), ("cm", "cm"),
+    ("metre", "metre metres meter meters"), ("mm", "mm"), ("foot", "foot feet ft"), ("MW", "mw megawatts"),
+    ("barrel", "barrel barrels"), ("barrel_per_day", "bpd barrels_per_day barrels_a_day"), ("kW", "kw"),
+    ("GW", "gw gigawatts"), ("kWh", "kwh"), ("MWh", "mwh"), ("GWh", "gwh"), ("TWh", "twh"), ("mph", "mph"),
+    ("degree", "degree degrees °"), ("degree_celsius", "degrees_celsius °c"), ("km/h", "km/h kph"),
+    ("degree_fahrenheit", "degrees_fahrenheit °f"), ("knot", "knots"), ("acre", "acre acres"), ("bcm", "bcm"),
+    ("hectare", "hectare hectares"), ("litre", "litre litres liters"), ("gallon", "gallons"),
+    ("cubic_metre", "cubic_metres cubic_meters"), ("second", "seconds"), ("decade", "decade decades"),
+    ("point", "points")) for w in words.split()}
 _SCALES: Final = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
                   "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12}
 _GLUED_UNITS: Final = {**{k: "other:" + v for k, v in _MEASURE.items() if " " not in k},
@@ -104,15 +117,23 @@ _GLUED_UNITS: Final = {**{k: "other:" + v for k, v in _MEASURE.items() if " " no
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 
-_LEFT: Final = re.compile(rf"""(?P<between>\b(?i:between|from)\s+)?(?P<qual>\b(?i:{_alt(_QUALS)})\s+)?
- (?P<cur>(?:US\$|[ACHKNSZ]{{1,2}}\$|[$€£¥])\s?|\b(?:USD|EUR|GBP)\s?)?(?P<mag>\b(?i:magnitude)[\s-])?
- (?P<sign>(?:(?<=[\s(])|\A)[-−])?\Z""", re.VERBOSE)
+
+def _rev_alt(words: Iterable[str]) -> str:
+    """Like :func:`_alt`, for matching the phrases backwards in a reversed string."""
+    return _alt(" ".join(w[::-1] for w in reversed(p.split())) for p in words)
+
+
+# What may stand right before a number, matched BACKWARDS on the reversed preceding text so that only
+# one position is tried: sign, "magnitude", currency, qualifier, "between"/"from" (read right to left).
+_LEFT_REV: Final = re.compile(rf"""(?P<sign>[-−](?=[\s(]|\Z))?(?P<mag>[\s-](?i:edutingam)\b)?
+ (?P<cur>\s?(?:\$SU|\$[ACHKNSZ]{{1,2}}(?![A-Za-z])|[$€£¥])|\s?(?:DSU|RUE|PBG)\b)?
+ (?P<qual>\s+(?i:{_rev_alt(_QUALS)})\b)?(?P<between>\s+(?i:neewteb|morf)\b)?""", re.VERBOSE)
 _MONTH_BEFORE: Final = re.compile(rf"\b{_MONTHS}\s+\Z")
 _MONTH_AFTER: Final = re.compile(rf"\s+(?:of\s+)?{_MONTHS}(?![a-z])")
 _DAY_RANGE: Final = re.compile(r"\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d)")
 _CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*)[ \u00a0]\Z")
 _SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn))\b")
-_RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
+_RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>-to-|\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
                            r"(?P<cur2>US\$|[$€£])?")
 _PCT_AFTER: Final = re.compile(r"\s?%|\s+per\s?cent\b", re.I)
 _UNIT_AFTER: Final = re.compile(rf"""(?i:
@@ -136,37 +157,37 @@ _CHANGE_BEFORE: Final = re.compile(r"\b(?:rose|rise|rising|fell|fall|falling|inc
 _YEAR_PREP: Final = re.compile(r"\b(?i:in|since|by|until|till|during|before|after|through|of|mid|early|late)"
                                r"[\s-]+\Z")
 _WORD: Final = re.compile(r"[ \t\u00a0]+([A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?)")
+_WS: Final = re.compile(r"\s+")
 _HALF: Final = re.compile(r"\b(?i:half)\s+\Z")
-_ID_TAIL: Final = re.compile(r"(?:-\d+[A-Za-z]*)+")
+_ID_TAIL: Final = re.compile(r"(?:-(?:\d+[A-Za-z]*|[A-Z]+\b))+")
+_FRACTION_AFTER: Final = re.compile(r"[\s-](?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|"
+                                    r"eighths?|ninths?|tenths?)\b")
+_HY_NOT_UNIT: Final = _set("off on time way sided fold odd plus strong something all or and to")
 
-_STOP: Final = frozenset(
+_STOP: Final = _set(
     "a an the of and or but nor in on at to for from by with as per than that which who whom whose was were "
     "is are be been being has have had will would could should may might can must did do does said says "
     "more less into over under after before during since until between among across about around this "
     "these those its their his her our it they he she we you i also so not no each all both percent cent "
-    "ago earlier later then when while if another other else way thing time side hand point more "
-    "s t".split())
-_CAP_STOP: Final = frozenset(
-    "the a an in on at by since until till from to of for with after before during about around over under "
-    "nearly almost more less fewer some only just all and but or between up roughly approximately exactly "
-    "another also its his her their our last next this that these those than then when while as if within "
-    "across among per each every least most including killing injuring aged age top still now today here "
-    "there via into toward towards above below beyond of page monday tuesday wednesday thursday friday "
-    "saturday sunday january february march april may june july august september october november december "
-    "jan feb mar apr jun jul aug sep sept oct nov dec i we they he she it".split())
-_ADJ: Final = frozenset(
+    "ago earlier later then when while if another other else way thing time side hand point s t")
+_CAP_STOP: Final = _STOP | _set(
+    "nearly almost fewer some only just up roughly approximately exactly last next within every least most "
+    "including killing injuring aged age top still now today here there via toward towards above below page "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
+    "august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
+_ADJ: Final = _set(
     "new more other additional further major small large big local foreign senior former armed young old key "
     "top unmanned confirmed suspected reported registered different separate international national "
-    "full main extra private public rival".split())
+    "full main extra private public rival")
 _ADJ_END: Final = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ful|less|ary|ed)\Z")
-_COUNT_WORDS: Final = frozenset("people staff personnel police children men women troops".split())
-_YEAR_NOUNS: Final = frozenset(
+_COUNT_WORDS: Final = _set("people staff personnel police children men women troops")
+_YEAR_NOUNS: Final = _set(
     "elections olympics games protests riots attacks talks polls floods levels figures results accords "
     "midterms finals sanctions negotiations prices earnings accounts statistics rules standards emissions "
     "marks sees saw was has brings begins ends remains seems becomes means looks promises proves shows "
-    "comes goes gives makes takes".split())
-_ONE_NEXT_STOP: Final = frozenset("day another thing way time side hand point more else".split())
-_TIME_UNITS: Final = frozenset("day week month year hour minute magnitude".split())
+    "comes goes gives makes takes")
+_ONE_NEXT_STOP: Final = _set("day another thing way time side hand point more else")
+_TIME_UNITS: Final = _set("day week month year hour minute magnitude")
 _ONE_PREV: Final = re.compile(r"\b(?i:no|every|any|some|the|this|that|each|which|such|what)\s+\Z")
 
 
@@ -198,17 +219,15 @@ def _spelled_value(phrase: str) -> Decimal | None:
         return None
 
 
-def _read_core(text: str, pos: int) -> _Core | None:
+def _read_core(text: str, pos: int, m: re.Match[str] | None = None) -> _Core | None:
     """The number starting at ``pos``; spelled phrases shrink word by word until text2num accepts them."""
-    m = _NUMCORE.match(text, pos)
-    if m is None:
+    m = m or _CORE.match(text, pos)
+    if m is None or m.lastgroup not in ("num", "spelled"):
         return None
-    if m.group("d") is not None:
-        raw = m.group("d")
-        value = Decimal(raw.replace(",", ""))
-        return _Core(pos, m.end(), value, True, raw.isdigit(), m.group("suf"))
-    ends = [w.end() for w in re.finditer(r"[A-Za-z]+", m.group("sp"))]
-    for end in reversed(ends):
+    if m.lastgroup == "num":
+        raw = m.group("nd")
+        return _Core(pos, m.end(), Decimal(raw.replace(",", "")), True, raw.isdigit(), m.group("nsuf"))
+    for end in reversed([w.end() for w in re.finditer(r"[A-Za-z]+", m.group())]):
         v = _spelled_value(text[pos:pos + end])
         if v is not None:
             return _Core(pos, pos + end, v, False, False, None)
@@ -243,11 +262,8 @@ def _counted_next(text: str, pos: int) -> bool:
     w = _next_word(text, pos)
     if w is None or not w[0].islower():
         return False
-    lw = w.lower()
-    if lw in _COUNT_WORDS:
-        return True
-    return len(lw) > 3 and lw.endswith("s") and not lw.endswith(("ss", "us", "is")) \
-        and lw not in _YEAR_NOUNS and lw not in _STOP
+    return w in _COUNT_WORDS or (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))
+                                 and w not in _YEAR_NOUNS and w not in _STOP)
 
 
 def _mk(text: str, start: int, end: int, value: Decimal | float, unit: str = "count",
@@ -257,11 +273,6 @@ def _mk(text: str, start: int, end: int, value: Decimal | float, unit: str = "co
                         None if high is None else float(high), qual, noun)
 
 
-def _first_int(s: str) -> int:
-    m = re.search(r"\d+", s)
-    return int(m.group()) if m else 0
-
-
 def _simple(text: str, m: re.Match[str], group: str) -> NumberAnchor:
     """Anchors whose whole form is the match: ISO dates, phones, clock times, codes, ordinal words."""
     s, e, raw = m.start(), m.end(), m.group()
@@ -269,11 +280,12 @@ def _simple(text: str, m: re.Match[str], group: str) -> NumberAnchor:
         return _mk(text, s, e, int(raw[8:10]), kind="date_part")
     if group == "clock":
         parts = [int(p) for p in re.findall(r"\d+", raw)] + [0]
-        hour = parts[0] % 12 + (12 if re.search(r"[pP]", raw) else 0) if re.search(r"[aApP]", raw) else parts[0]
+        pm = 12 if re.search(r"[pP]", raw) else 0
+        hour = parts[0] % 12 + pm if re.search(r"[aApP]", raw) else parts[0]
         return _mk(text, s, e, Decimal(hour) + Decimal(parts[1]) / 60, kind="time_of_day")
     if group == "ordw":
-        conv = alpha2digit(raw.lower(), "en")
-        value = {"first": 1, "second": 2}.get(raw.lower()) or _first_int(conv)
+        conv = re.sub(r"\D", "", alpha2digit(raw.lower(), "en"))
+        value = {"first": 1, "second": 2}.get(raw.lower()) or int(conv or 0)
         return _mk(text, s, e, value, kind="ordinal", noun=_noun_after(text, e))
     kind: NumberKind = "date_part" if group == "slash" and raw.count("/") == 2 else "identifier"
     digits = re.sub(r"\D", "", raw) if group == "phone" else re.findall(r"\d+", raw)[0]
@@ -286,7 +298,9 @@ def _date_or_suffix(text: str, c: _Core, left: str) -> NumberAnchor | None:
     ordinal = suf in ("st", "nd", "rd", "th")
     if c.digits and c.plain and (not suf or ordinal):
         v = int(c.value)
-        if _MONTH_BEFORE.search(left) or (1 <= v <= 31 and _MONTH_AFTER.match(text, c.end)):
+        prev = left[-2:-1]
+        month_before = (prev.isalpha() or prev == ".") and _MONTH_BEFORE.search(left[-16:]) is not None
+        if month_before or (1 <= v <= 31 and _MONTH_AFTER.match(text, c.end)):
             if 1 <= v <= 31 and len(str(v)) <= 2:
                 d = _DAY_RANGE.match(text, c.end)
                 return _mk(text, c.start, d.end() if d else c.end, v, kind="date_part")
@@ -322,7 +336,6 @@ class _Range:
     end: int
     low: Decimal
     high: Decimal
-    scale: Decimal | None
 
 
 def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, between: str) -> _Range | None:
@@ -343,16 +356,16 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
         if dash and len(str(v2)) == 2:
             v2 = v1 // 100 * 100 + v2 + (100 if v2 <= v1 % 100 else 0)
         if 1900 <= v2 <= 2100 and v2 > v1 and (conn != "and" or between):
-            return _Range("years", end2, v1, v2, None)
+            return _Range("years", end2, v1, v2)
     small = c.plain and c2.plain and v1 < 100 and v2 < 100 and scale is None and scale2 is None
     if dash and small and (v1 >= v2 or _SCORE_AFTER.match(text, end2) or _SCORE_BEFORE.search(left)):
-        return _Range("score", end2, v1, v2, None)
+        return _Range("score", end2, v1, v2)
     if conn == "and" and not between and scale2 is None and not _PCT_AFTER.match(text, end2):
         return None
-    if conn == "to" and (between == "from" or _CHANGE_BEFORE.search(left)):
+    if conn == "to" and (between == "from" or _CHANGE_BEFORE.search(left[-16:])):
         return None
     low, high = v1 * (scale or scale2 or 1), v2 * (scale2 or scale or 1)
-    return _Range("range", end2, low, high, scale2 or scale) if high > low else None
+    return _Range("range", end2, low, high) if high > low else None
 
 
 def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
@@ -361,9 +374,10 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
     if m is None:
         return None, pos, None
     g = m.lastgroup or ""
-    raw = re.sub(r"\s+", " ", m.group().strip(" -")).lower()
+    raw = _WS.sub(" ", m.group().strip(" -")).lower()
     if g == "hy":
-        return "count", m.end(), m.group("hyw")
+        hyw = m.group("hyw")
+        return (None, pos, None) if hyw in _HY_NOT_UNIT else ("count", m.end(), hyw)
     unit = {"pp": "percentage_point", "bp": "other:basis_point", "pct": "percent", "age": "year",
             "mag": "magnitude"}.get(g)
     if g == "cur":
@@ -376,19 +390,40 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
 
 
 def _name_identifier(text: str, c: _Core, left: str, base: int) -> NumberAnchor | None:
-    """ "Boeing 737", "Article 5", "Flight 370": a digit number right after a capitalised non-function word."""
-    m = _CAP_BEFORE.search(left)
-    if m is None or not c.digits or c.suffix is not None:
+    """ "Boeing 737", "Article 5", "Flight 370": digits right after a capitalised non-function word."""
+    if not c.digits or c.suffix is not None or not left.endswith((" ", "\u00a0")):
+        return None
+    m = _CAP_BEFORE.search(left, max(0, len(left) - 30))
+    if m is None:
         return None
     word = m.group("w")
     if word.lower() in _CAP_STOP or word.endswith(("'s", "’s")) or word.upper() in ("USD", "EUR", "GBP"):
         return None
-    if _SCALE_AFTER.match(text, c.end) or _UNIT_AFTER.match(text, c.end) or _counted_next(text, c.end):
+    nxt = _next_word(text, c.end)
+    if _SCALE_AFTER.match(text, c.end) or _UNIT_AFTER.match(text, c.end) or (nxt or "") in _COUNT_WORDS:
         return None
     tail = _ID_TAIL.match(text, c.end)
-    if tail and c.value < 100 and int(tail.group()[1:]) < 100:
+    if tail and c.value < 100 and tail.group()[1:].isdigit() and int(tail.group()[1:]) < 100:
         return None  # a score: "Chelsea 3-1"
     return _mk(text, base + m.start(), tail.end() if tail else c.end, c.value, kind="identifier")
+
+
+def _left_parts(left: str) -> dict[str, tuple[int, str]]:
+    """The sign, magnitude, currency, qualifier and between/from right before a number: group -> (start
+    offset in ``left``, text as written)."""
+    m = _LEFT_REV.match(left[::-1])
+    assert m is not None  # every group is optional
+    n = len(left)
+    return {g: (n - m.end(g), v[::-1]) for g, v in m.groupdict().items() if v}
+
+
+def _of_total(text: str, c: _Core, end: int) -> int | None:
+    """End of "of the nine" in "four of the nine", "out of 9", "one in five"; None if absent."""
+    of = _OF.match(text, end)
+    c2 = _read_core(text, of.end()) if of else None
+    if c2 is None or c2.suffix is not None or c2.value <= c.value or 1900 <= c2.value <= 2100:
+        return None
+    return c2.end
 
 
 def _is_pronoun_one(text: str, c: _Core, left: str) -> bool:
@@ -396,74 +431,102 @@ def _is_pronoun_one(text: str, c: _Core, left: str) -> bool:
     if text[c.start:c.end].lower() != "one":
         return False
     nxt = _next_word(text, c.end)
-    return _ONE_PREV.search(left) is not None or nxt is None or nxt.lower() in _STOP \
+    return _ONE_PREV.search(left[-10:]) is not None or nxt is None or nxt.lower() in _STOP \
         or nxt.lower() in _ONE_NEXT_STOP
 
 
 def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
     """Build the anchor around a digit or spelled core: qualifier, currency, scale, range, unit, noun."""
-    base = max(floor, c.start - 60)
+    base = max(floor, c.start - 48)
     left = text[base:c.start]
     special = _date_or_suffix(text, c, left)
     if special is not None:
         return special
-    lm = _LEFT.search(left)
-    assert lm is not None  # every group is optional
-    cur, qual_raw, between = lm.group("cur"), lm.group("qual"), (lm.group("between") or "").strip().lower()
-    if not (cur or qual_raw or lm.group("mag")):
+    lp = _left_parts(left)
+    if not ({"cur", "qual", "mag"} & lp.keys()):
         ident = _name_identifier(text, c, left, base)
         if ident is not None:
             return ident
-    if not c.digits and text[c.start].isupper() and _CAP_BEFORE.search(left) and not lm.group(0):
+    if not c.digits and text[c.start].isupper() and not lp and _CAP_BEFORE.search(left[-30:]):
         return None  # "Formula One", "Channel Four"
+    if _FRACTION_AFTER.match(text, c.end):
+        return None  # "two-thirds", "one quarter": fractions are not counts
     scale, end = _scale_of(text, c)
+    between = lp["between"][1].lower() if "between" in lp else ""
     rng = _range(text, c, end, scale, left, between)
-    starts = [base + lm.start(g) for g in ("qual", "cur", "mag", "sign") if lm.group(g)]
-    start = base + lm.start("between") if rng and between else min(starts, default=c.start)
-    if rng is not None and rng.kind == "years":
-        return _mk(text, base + lm.start("between") if between else c.start, rng.end, rng.low, kind="year",
-                   high=rng.high)
-    if rng is not None and rng.kind == "score":
-        return _mk(text, c.start, rng.end, rng.low, kind="identifier")
+    if rng is not None and rng.kind != "range":
+        start = base + lp["between"][0] if between and rng.kind == "years" else c.start
+        kind: NumberKind = "year" if rng.kind == "years" else "identifier"
+        return _mk(text, start, rng.end, rng.low, kind=kind, high=rng.high if kind == "year" else None)
     end = rng.end if rng else end
     unit, uend, hyw = _unit_after(text, end)
     if c.suffix and c.suffix.lower() in _GLUED_UNITS and unit is None:
         unit = _GLUED_UNITS[c.suffix.lower()]
-    if lm.group("mag"):
+    if "mag" in lp:
         unit = "magnitude"
-    if cur:
-        unit = _CUR_PREFIX[cur.strip()]
-    noun_from = uend
-    if unit is None and rng is None and scale is None and (c.plain or not c.digits):
-        of = _OF.match(text, end)
-        c2 = _read_core(text, of.end()) if of else None
-        if of and c2 and c2.suffix is None and c2.value > c.value and not 1900 <= c2.value <= 2100:
-            uend = noun_from = c2.end
-    if unit is None and rng is None and scale is None and c.plain and 1900 <= c.value <= 2100 \
-            and (_YEAR_PREP.search(left) or not _counted_next(text, c.end)):
-        return _mk(text, c.start, c.end, c.value, kind="year")
-    if unit is None and rng is None and uend == c.end and _is_pronoun_one(text, c, left):
-        return None
-    value = (rng.low if rng else c.value * (scale or 1)) * (-1 if lm.group("sign") else 1)
-    if not c.digits and (half := _HALF.search(left)) and text[c.start] in "aA" and not starts:
-        start, value = base + half.start(), value / 2
+    if "cur" in lp:
+        unit = _CUR_PREFIX[lp["cur"][1].strip()]
+    if unit == "day" and text[c.start:c.end + 1].lower() == "one ":
+        return None  # "one day he left"
+    if unit is None and rng is None and scale is None:
+        if c.plain and 1900 <= c.value <= 2100 and (_YEAR_PREP.search(left[-12:])
+                                                      or not _counted_next(text, c.end)):
+            return _mk(text, c.start, c.end, c.value, kind="year")
+        if c.plain or not c.digits:
+            uend = _of_total(text, c, end) or uend
+        if uend == c.end and _is_pronoun_one(text, c, left):
+            return None
+    return _finish(text, c, base, lp, rng, scale, end, (unit, uend, hyw))
+
+
+def _finish(text: str, c: _Core, base: int, lp: dict[str, tuple[int, str]], rng: _Range | None,
+            scale: Decimal | None, end: int, unit_info: tuple[str | None, int, str | None]) -> NumberAnchor:
+    """The quantity anchor itself: span from the first left part, value, qualifier and noun."""
+    unit, uend, hyw = unit_info
+    starts = [base + lp[g][0] for g in ("qual", "cur", "mag", "sign") if g in lp]
+    start = base + lp["between"][0] if rng and "between" in lp else min(starts, default=c.start)
+    value = (rng.low if rng else c.value * (scale or 1)) * (-1 if "sign" in lp else 1)
+    half = _HALF.search(text[max(base, c.start - 8):c.start])
+    if half and not c.digits and text[c.start] in "aA" and not starts:
+        start, value = max(base, c.start - 8) + half.start(), value / 2
     adjective = unit in _TIME_UNITS and text[end:end + 1] == "-"
-    noun = hyw or (_noun_after(text, noun_from) if unit in (None, "count") or adjective else None)
-    qual = _QUALS[re.sub(r"\s+", " ", qual_raw.strip().lower())] if qual_raw else None
-    return _mk(text, start, uend, value, unit or "count", high=rng.high if rng else None, qual=qual, noun=noun)
+    noun = hyw or (_noun_after(text, uend) if unit in (None, "count") or adjective else None)
+    qual = _QUALS[_WS.sub(" ", lp["qual"][1].strip().lower())] if "qual" in lp else None
+    high = rng.high if rng else None
+    return _mk(text, start, uend, value, unit or "count", high=high, qual=qual, noun=noun)
+
+
+def _core_match(text: str, p: int, floor: int) -> re.Match[str] | None:
+    """The core expression around candidate position ``p``: a digit may belong to a token that starts
+    earlier ("Hermes-900", "G7", "+44 20 ..."), so try the token start first, then ``p`` itself."""
+    q = p
+    if text[p].isdigit():
+        while q > floor and q > p - 40 and (text[q - 1].isalpha() or text[q - 1] == "-"):
+            q -= 1
+        if q == p and q > floor and text[q - 1] in "+(":
+            q -= 1
+    for start in (q, p) if q != p else (p,):
+        m = _CORE.match(text, start)
+        if m is not None and m.end() > p:
+            return m
+    return None
 
 
 def find_numbers(text: str) -> list[NumberAnchor]:
     """Every number or quantity expression in ``text``, in text order and non-overlapping."""
     out: list[NumberAnchor] = []
     pos = floor = 0
-    while (m := _CORE.search(text, pos)) is not None:
+    while (cand := _CAND.search(text, pos)) is not None:
+        m = _core_match(text, cand.start(), floor)
+        if m is None:
+            pos = cand.end()
+            continue
         group = m.lastgroup or ""
         if group not in ("num", "spelled"):
             out.append(_simple(text, m, group))
             pos = floor = m.end()
             continue
-        core = _read_core(text, m.start())
+        core = _read_core(text, m.start(), m)
         if core is None:
             pos = m.end()
             continue

@@ -54,6 +54,7 @@ PERIOD = "period, not a day"
 NO_REF = "no preceding date in the passage"
 REF_UNRESOLVED = "preceding date in the passage is unresolved"
 NO_SUCH_DATE = "no such date"
+OUT_OF_RANGE = "outside the calendar"
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -74,15 +75,15 @@ _ORD = r"(?:st|nd|rd|th)?\b"
 _YEARN = r"(?:19\d\d|20\d\d|2100)"
 _WD_PRE = rf"(?:(?P<wd>{_WD}),?\s+)?"
 _YTAIL = r"(?P<ytail>,?\s+(?P<year>1\d{3}|20\d\d)(?![\d%]|[.,]\d))?"
-_NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?"
-        r"|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[-\s](?:one|two|three|four|five|six"
-        r"|seven|eight|nine)\b)?|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen"
-        r"|nineteen|one|two|three|four|five|six|seven|eight|nine|an?)")
-_EVENT = (r"(?:elections?|votes?|referendum|war|wars|conflict|crisis|season|census|budget|olympics|games|"
-          r"world\s+cup|championships?|summit|campaign|invasion|attacks?|earthquake|floods?|protests?|uprising|"
-          r"revolution|coup|agreement|deal|accord|treaty|law|act|report|survey|levels?|figures?|edition|"
-          r"tournament|finals?|cup|midterms?|primar(?:y|ies)|polls?|quarter|session|review|plan|targets?|"
-          r"peak|record|average|ceasefire|truce|talks|negotiations|pandemic|outbreak|onwards?|on)\b")
+_NUM = (r"(?:\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)"
+        r"(?:[-\s](?:one|two|three|four|five|six|seven|eight|nine)\b)?|ten|eleven|twelve|thirteen|fourteen"
+        r"|fifteen|sixteen|seventeen|eighteen|nineteen|one|two|three|four|five|six|seven|eight|nine|an|a)")
+_EVENT = (r"(?:elections?|votes?|referendum|war|wars|conflict|crisis|season|census|budget|olympics|games"
+          r"|world\s+cup|championships?|summit|campaign|invasion|attacks?|earthquake|floods?|protests?|uprising"
+          r"|revolution|coup|agreement|deal|accord|treaty|law|act|report|survey|levels?|figures?|edition"
+          r"|tournament|finals?|cup|midterms?|primar(?:y|ies)|polls?|quarter|session|review|plan|targets?"
+          r"|peak|record|average|ceasefire|truce|talks|negotiations|pandemic|outbreak|fiscal|financial"
+          r"|academic|school|calendar|onwards?|on)\b")
 _COUNTED = (r"\s+(?:people|persons|men|women|children|troops|soldiers|civilians|residents|refugees|"
             r"migrants|protesters|workers|employees|jobs|homes|houses|buildings|vehicles|cars|units|shares|"
             r"tons|tonnes|barrels|km|kilometres|kilometers|miles|metres|meters|feet|dollars|euros|pounds|"
@@ -105,7 +106,7 @@ _YEARS = re.compile(
     rf"(?:\s*[-–—]\s*|\s+(?P<sep>to|until|till|through|and)\s+)(?P<y2>{_YEARN}|\d\d)(?![\w%]|[.,]\d)")
 _DECADE = re.compile(r"(?<![\w$])(?P<dec>1[89]\d0|20\d0)s\b")
 _DURATION = re.compile(
-    rf"(?i)\b(?P<num>{_NUM})(?:-|\s+)(?P<unit>minute|hour|day|week|fortnight|month|year|decade)s?\b")
+    rf"(?i)\b(?P<num>{_NUM})(?:-|\s+)(?P<unit>minute|hour|day|week|fortnight|month|year|decade)s?\b(?!-old)")
 _REL = re.compile(
     r"(?i)\b(?:(?P<day>today|tonight|yesterday|tomorrow|last\s+night|this\s+(?:morning|afternoon|evening))"
     r"|(?:(?:earlier|later)\s+)?(?P<off>last|this|next)\s+(?P<unit>week|month|year))\b")
@@ -116,8 +117,8 @@ _CHAIN = re.compile(
 
 _TENSE = re.compile(
     r"(?i)(?P<fut>\b(?:will|shall|won't|would|upcoming|coming|next\s+week"
-    r"|(?:is|are|was|were)\s+(?:due|set|expected|scheduled|slated|going|planning)\s+to"
-    r"|plans?\s+to|(?:scheduled|planned|set|slated|due)\s+(?:for|on))\b|['’]ll\b)"
+    r"|(?:is|are|was|were|be)\s+(?:due|set|expected|scheduled|slated|going|planning)"
+    r"|plans?\s+to|(?:scheduled|planned|set|slated|due|expected)\s+(?:for|on|to))\b|['’]ll\b)"
     r"|(?P<past>\b(?:said|says|told|was|were|had|did|began|came|took|met|went|held|gave|made|saw|sent|spoke"
     r"|struck|won|lost|left|fell|rose|broke|brought|found|got|became|ran|wrote|ago|last\s+week"
     r"|(?!(?:need|speed|proceed|exceed|succeed|indeed|seed|feed|bleed|breed|shed|red|bed|wed|embed)\b)"
@@ -127,15 +128,15 @@ _PREV_WORD = re.compile(r"(\w+)[\s-]*$")
 _NEWLINE = re.compile(r"\n")
 _JOIN = re.compile(r"(?i)\s*(?:[-–—]|\s(?:to|until|till|through|and)\s)\s*")
 _FROM = re.compile(r"(?i)\b(from|between)\s+$")
-_YEAR_STRONG = frozenset(
-    ("in", "since", "by", "until", "till", "during", "before", "after", "early", "late", "mid", "around",
-     "throughout"))
+_YEAR_STRONG = frozenset(re.findall(r"\w+", "in since by until till during before after early late mid"))
 _YEAR_WEAK = frozenset(("the", "of", "from", "and", "or", "between"))
 _YEAR_WEAK_OK = re.compile(
-    rf"(?:['’]s\b|\s*[,.;:)!?]|\s*$|\s+(?:[A-Z]|(?i:{_EVENT})|(?:and|or)\s+{_YEARN}\b)|\s*[-–]\s*[A-Z])")
+    rf"(?:['’]s\b|\s*[,.;:)!?]|\s*$|\s*[-–]\s*[A-Z]"
+    rf"|\s+(?:[A-Z]|(?i:{_EVENT})|(?:and|or)\s+{_YEARN}\b|(?:was|were|is|saw|had|has)\b))")
 _YEAR_BARE_OK = re.compile(r"['’]s\b|\s+(?:was|is|saw|has|had|marked|will)\b")
 _COUNTED_RX = re.compile(rf"(?i){_COUNTED}")
 _MONTH_PREV = _YEAR_STRONG | {"from", "of", "last", "next", "this", "through", "between"}
+_REACH = 40
 
 
 @dataclass(frozen=True, slots=True)
@@ -187,7 +188,10 @@ def find_times(text: str, published: dt.date | None) -> list[TimeAnchor]:
     ctx = _Ctx(text, published, [m.start() for m in _NEWLINE.finditer(text)], years)
     anchors: list[TimeAnchor] = []
     for c in chosen:
-        anchor = _RESOLVERS[c.rule](c, ctx)
+        try:
+            anchor = _RULES[c.rule][1](c, ctx)
+        except OverflowError:  # "5,000,000 days later", or a publication date near year 1 or 9999
+            anchor = replace(_base(c, ctx), reason=OUT_OF_RANGE)
         if anchor.kind in ("date", "weekday") or anchor.date_end:
             ctx.ref = anchor
         anchors.append(anchor)
@@ -209,12 +213,35 @@ def weekday_matches(text_weekday: str, iso_date: str) -> bool:
 
 
 def _candidates(text: str) -> Iterator[_Cand]:
-    """All acceptable matches of every finder, overlapping."""
-    for prio, (rule, rx, check) in enumerate(_FINDERS):
-        for m in rx.finditer(text):
-            end = check(text, m) if check else m.end()
-            if end is not None:
-                yield _Cand(m.start(), end, rule, prio, m)
+    """All acceptable matches of every finder, overlapping.
+
+    Python's re scans slowly with patterns like these, so each finder only searches windows reaching
+    ``_REACH`` characters around the hits of a literal keyword regex (fast), and keeps the matches that
+    contain a hit: every expression it finds contains such a keyword and is far shorter than the reach.
+    """
+    for prio, (rule, keyword, rx, check) in enumerate(_FINDERS):
+        for lo, hi, starts, ends in _windows(keyword, text):
+            for m in rx.finditer(text, lo, hi):
+                i = bisect.bisect_left(starts, m.start())
+                if i == len(starts) or ends[i] > m.end():
+                    continue
+                end = check(text, m) if check else m.end()
+                if end is not None:
+                    yield _Cand(m.start(), end, rule, prio, m)
+
+
+def _windows(keyword: re.Pattern[str], text: str) -> Iterator[tuple[int, int, list[int], list[int]]]:
+    """Merged windows around the keyword hits: (lo, hi, hit starts, hit ends)."""
+    starts: list[int] = []
+    ends: list[int] = []
+    for k in keyword.finditer(text):
+        if ends and k.start() - _REACH > ends[-1] + _REACH:
+            yield max(0, starts[0] - _REACH), ends[-1] + _REACH, starts, ends
+            starts, ends = [], []
+        starts.append(k.start())
+        ends.append(k.end())
+    if starts:
+        yield max(0, starts[0] - _REACH), ends[-1] + _REACH, starts, ends
 
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
@@ -234,11 +261,14 @@ def _select(cands: list[_Cand]) -> list[_Cand]:
 
 
 def _pick(cluster: list[_Cand]) -> list[_Cand]:
+    starts: list[int] = []
     kept: list[_Cand] = []
     for c in sorted(cluster, key=lambda c: (c.start - c.end, c.prio, c.start)):
-        if all(c.end <= k.start or k.end <= c.start for k in kept):
-            kept.append(c)
-    return sorted(kept, key=lambda c: c.start)
+        i = bisect.bisect_left(starts, c.start)
+        if (i == 0 or kept[i - 1].end <= c.start) and (i == len(kept) or c.end <= kept[i].start):
+            starts.insert(i, c.start)
+            kept.insert(i, c)
+    return kept
 
 
 def _prev_word(text: str, pos: int) -> str:
@@ -287,10 +317,8 @@ def _full_year(y1: str, y2: str) -> int:
 
 
 def _make_date(year: int | None, month: int, day: int) -> dt.date | None:
-    if year is None:
-        return None
     try:
-        return dt.date(year, month, day)
+        return dt.date(year, month, day) if year is not None else None
     except ValueError:
         return None
 
@@ -331,7 +359,7 @@ def _guess_year(
         return (year, None) if year else (None, NO_YEAR)
     if future is None:
         future = _is_future(ctx.text, c.start, c.end)
-    d = dt.date(p.year, month, min(day, 28) if month == 2 else day)
+    d = dt.date(p.year, month, min(day, 28))  # close enough for a 60-day window, and never invalid
     if not future and d > p + dt.timedelta(days=60):
         return p.year - 1, None
     if future and d < p - dt.timedelta(days=60):
@@ -339,8 +367,9 @@ def _guess_year(
     return p.year, None
 
 
-def _base(c: _Cand, ctx: _Ctx, kind: TimeKind) -> TimeAnchor:
-    return TimeAnchor(c.start, c.end, ctx.text[c.start:c.end], kind)
+def _base(c: _Cand, ctx: _Ctx) -> TimeAnchor:
+    """The unresolved anchor of a candidate, of its rule's kind."""
+    return TimeAnchor(c.start, c.end, ctx.text[c.start:c.end], _RULES[c.rule][0])
 
 
 def _resolve_date(c: _Cand, ctx: _Ctx) -> TimeAnchor:
@@ -349,7 +378,7 @@ def _resolve_date(c: _Cand, ctx: _Ctx) -> TimeAnchor:
     day = int(g["day"])
     stated = g["year"] if c.end == c.m.end() else None
     year, reason = (int(stated), None) if stated else _guess_year(ctx, c, month, day)
-    a = replace(_base(c, ctx, "date"), year=year, month=month, day=day, reason=reason)
+    a = replace(_base(c, ctx), year=year, month=month, day=day, reason=reason)
     first = _make_date(year, month, day)
     if year is not None and first is None:
         return replace(a, reason=NO_SUCH_DATE)
@@ -360,12 +389,12 @@ def _resolve_date(c: _Cand, ctx: _Ctx) -> TimeAnchor:
 
 
 def _resolve_weekday(c: _Cand, ctx: _Ctx) -> TimeAnchor:
-    a = _base(c, ctx, "weekday")
+    a = _base(c, ctx)
     p = ctx.published
     if p is None:
         return replace(a, reason=NO_PUB_WEEKDAY)
     m, wd = c.m, _WEEKDAYS.index(c.m["wd"].lower())
-    wk, mod, post = (m["wk"] or "").lower(), (m["mod"] or "").lower(), (m["post"] or "").lower()
+    wk, mod, post = (" ".join((m[g] or "").lower().split()) for g in ("wk", "mod", "post"))
     monday = p - dt.timedelta(days=p.weekday())
     this_week = monday + dt.timedelta(days=wd)
     back, fwd = (p.weekday() - wd) % 7, (wd - p.weekday()) % 7
@@ -392,7 +421,7 @@ def _resolve_weekday(c: _Cand, ctx: _Ctx) -> TimeAnchor:
 
 def _resolve_month(c: _Cand, ctx: _Ctx) -> TimeAnchor:
     month = _month_number(c.m["mon"])
-    a = replace(_base(c, ctx, "month"), month=month)
+    a = replace(_base(c, ctx), month=month)
     if c.m["year"]:
         return replace(a, year=int(c.m["year"]))
     prev = _prev_word(ctx.text, c.start)
@@ -401,16 +430,14 @@ def _resolve_month(c: _Cand, ctx: _Ctx) -> TimeAnchor:
     return replace(a, year=year, reason=reason)
 
 
-def _resolve_year(c: _Cand, ctx: _Ctx) -> TimeAnchor:
-    return replace(_base(c, ctx, "year"), year=int(c.m["year"]))
-
-
 def _resolve_years(c: _Cand, ctx: _Ctx) -> TimeAnchor:
-    return replace(_base(c, ctx, "period"), year=int(c.m["y1"]), year_end=_full_year(c.m["y1"], c.m["y2"]))
-
-
-def _resolve_decade(c: _Cand, ctx: _Ctx) -> TimeAnchor:
-    return replace(_base(c, ctx, "period"), year=int(c.m["dec"]), year_end=int(c.m["dec"]) + 9)
+    """A year ("2023"), a span of years ("2016-2020") or a decade ("1990s": 1990 to 1999)."""
+    g = c.m.groupdict()
+    if c.rule == "year":
+        return replace(_base(c, ctx), year=int(g["year"]))
+    first = int(g.get("y1") or g["dec"])
+    last = _full_year(g["y1"], g["y2"]) if g.get("y1") else first + 9
+    return replace(_base(c, ctx), year=first, year_end=last)
 
 
 def _number(word: str) -> float:
@@ -423,7 +450,7 @@ def _number(word: str) -> float:
 
 def _resolve_duration(c: _Cand, ctx: _Ctx) -> TimeAnchor:
     days = _number(c.m["num"]) * _UNIT_DAYS[c.m["unit"].lower()]
-    return replace(_base(c, ctx, "duration"), duration_days=days)
+    return replace(_base(c, ctx), duration_days=days)
 
 
 def _shift(a: TimeAnchor, ref: dt.date, unit: str, n: float) -> TimeAnchor:
@@ -437,13 +464,13 @@ def _shift(a: TimeAnchor, ref: dt.date, unit: str, n: float) -> TimeAnchor:
 
 
 def _resolve_rel(c: _Cand, ctx: _Ctx) -> TimeAnchor:
-    a = _base(c, ctx, "relative")
+    a = _base(c, ctx)
     p = ctx.published
     if p is None:
         return replace(a, reason=NO_PUB)
     if c.m["day"]:
         word = c.m["day"].lower()
-        offset = -1 if word in ("yesterday",) or word.startswith("last") else 1 if word == "tomorrow" else 0
+        offset = -1 if word == "yesterday" or word.startswith("last") else 1 if word == "tomorrow" else 0
         return _with_date(a, p + dt.timedelta(days=offset))
     step = {"last": -1, "this": 0, "next": 1}[c.m["off"].lower()]
     unit = c.m["unit"].lower()
@@ -454,7 +481,7 @@ def _resolve_rel(c: _Cand, ctx: _Ctx) -> TimeAnchor:
 
 
 def _resolve_chain(c: _Cand, ctx: _Ctx) -> TimeAnchor:
-    a = _base(c, ctx, "relative")
+    a = _base(c, ctx)
     m = c.m
     ref: dt.date | None
     why: str | None
@@ -495,14 +522,23 @@ def _join_periods(text: str, anchors: list[TimeAnchor]) -> list[TimeAnchor]:
 
 
 _Check = Callable[[str, re.Match[str]], int | None]
-_FINDERS: tuple[tuple[str, re.Pattern[str], _Check | None], ...] = (
-    ("date", _MDY, _check_date), ("date", _DMY, _check_date), ("date", _ISO, None),
-    ("years", _YEARS, _check_years), ("decade", _DECADE, None), ("weekday", _WEEKDAY, None),
-    ("chain", _CHAIN, None), ("rel", _REL, None), ("duration", _DURATION, None),
-    ("month", _MONTH_ALONE, _check_month), ("year", _YEAR, _check_year),
+_KW_MONTH = re.compile(_MONTH_FULL[3:-1] + "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec")
+_KW_YEAR = re.compile(r"1\d\d\d|20\d\d|2100")
+_KW_WEEKDAY = re.compile(_WD)
+_KW_UNIT = re.compile("|".join(w for u in _UNIT_DAYS for w in (u, u.capitalize())))
+_REL_WORDS = re.findall(r"\w+", "today tonight yesterday tomorrow night morning afternoon evening week month")
+_KW_REL = re.compile("|".join(w for u in [*_REL_WORDS, "year"] for w in (u, u.capitalize())))
+_FINDERS: tuple[tuple[str, re.Pattern[str], re.Pattern[str], _Check | None], ...] = (
+    ("date", _KW_MONTH, _MDY, _check_date), ("date", _KW_MONTH, _DMY, _check_date),
+    ("date", _KW_YEAR, _ISO, None),
+    ("years", _KW_YEAR, _YEARS, _check_years), ("decade", _KW_YEAR, _DECADE, None),
+    ("weekday", _KW_WEEKDAY, _WEEKDAY, None), ("chain", _KW_UNIT, _CHAIN, None), ("rel", _KW_REL, _REL, None),
+    ("duration", _KW_UNIT, _DURATION, None), ("month", _KW_MONTH, _MONTH_ALONE, _check_month),
+    ("year", _KW_YEAR, _YEAR, _check_year),
 )
-_RESOLVERS: dict[str, Callable[[_Cand, _Ctx], TimeAnchor]] = {
-    "date": _resolve_date, "years": _resolve_years, "decade": _resolve_decade, "weekday": _resolve_weekday,
-    "chain": _resolve_chain, "rel": _resolve_rel, "duration": _resolve_duration, "month": _resolve_month,
-    "year": _resolve_year,
+_RULES: dict[str, tuple[TimeKind, Callable[[_Cand, _Ctx], TimeAnchor]]] = {
+    "date": ("date", _resolve_date), "weekday": ("weekday", _resolve_weekday),
+    "month": ("month", _resolve_month), "year": ("year", _resolve_years), "years": ("period", _resolve_years),
+    "decade": ("period", _resolve_years), "chain": ("relative", _resolve_chain),
+    "rel": ("relative", _resolve_rel), "duration": ("duration", _resolve_duration),
 }

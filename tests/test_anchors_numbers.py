@@ -1,0 +1,288 @@
+"""Number anchors: exact spans, values, units, kinds and qualifiers on short hand-written texts."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import pytest
+
+from extract.anchors.base import NumberAnchor
+from extract.anchors.numbers import find_numbers, parse_quantity
+
+B = 1_000_000_000
+M = 1_000_000
+
+# (text, expected span, value, unit, kind, qualifier, value_high)
+SINGLE = [
+    pytest.param("approximately 69 percent of all major conventional arms", "approximately 69 percent", 69,
+                 "percent", "quantity", "approximately", None, id="approx-percent"),
+    pytest.param("the 12-day conflict", "12-day", 12, "day", "quantity", None, None, id="12-day"),
+    pytest.param("a deal worth $3.65 billion", "$3.65 billion", 3.65 * B, "USD", "quantity", None, None,
+                 id="usd-billion"),
+    pytest.param("they took four of the nine seats", "four of the nine", 4, "count", "quantity", None, None,
+                 id="four-of-nine"),
+    pytest.param("a dozen eggs", "a dozen", 12, "count", "quantity", None, None, id="a-dozen"),
+    pytest.param("between 300 and 400 people died", "between 300 and 400", 300, "count", "quantity", None,
+                 400, id="between-and"),
+    pytest.param("estimates of 1.2 and 1.35 billion", "1.2 and 1.35 billion", 1.2 * B, "count", "quantity",
+                 None, 1.35 * B, id="and-range-billion"),
+    pytest.param("between 1.2 and 1.35 billion euros", "between 1.2 and 1.35 billion euros", 1.2 * B, "EUR",
+                 "quantity", None, 1.35 * B, id="between-range-euros"),
+    pytest.param("Hermes-900 drones", "Hermes-900", 900, "count", "identifier", None, None, id="hermes-900"),
+    pytest.param("imports between 2016 and 2020 rose", "between 2016 and 2020", 2016, "count", "year", None,
+                 2020, id="between-years"),
+    pytest.param("from 2016 to 2020", "from 2016 to 2020", 2016, "count", "year", None, 2020,
+                 id="from-years"),
+    pytest.param("the 2016-2020 period", "2016-2020", 2016, "count", "year", None, 2020, id="dash-years"),
+    pytest.param("the 2019-20 season", "2019-20", 2019, "count", "year", None, 2020, id="season"),
+    pytest.param("in 2023, prices rose", "2023", 2023, "count", "year", None, None, id="in-2023"),
+    pytest.param("no cut since 1994", "1994", 1994, "count", "year", None, None, id="since-1994"),
+    pytest.param("the 2020 Nagorno-Karabakh war", "2020", 2020, "count", "year", None, None, id="year-adj"),
+    pytest.param("2,000 people fled", "2,000", 2000, "count", "quantity", None, None, id="2,000-people"),
+    pytest.param("it sent 2000 troops", "2000", 2000, "count", "quantity", None, None, id="2000-troops"),
+    pytest.param("on June 13 the strikes began", "13", 13, "count", "date_part", None, None, id="june-13"),
+    pytest.param("on 13 June", "13", 13, "count", "date_part", None, None, id="13-june"),
+    pytest.param("by June 13th", "13th", 13, "count", "date_part", None, None, id="june-13th"),
+    pytest.param("filed on 2025-06-27.", "2025-06-27", 27, "count", "date_part", None, None, id="iso-date"),
+    pytest.param("it lasted eight years", "eight years", 8, "year", "quantity", None, None, id="eight-years"),
+    pytest.param("more than 1,000 people", "more than 1,000", 1000, "count", "quantity", "more than", None,
+                 id="more-than"),
+    pytest.param("up 2.5 percentage points", "2.5 percentage points", 2.5, "percentage_point", "quantity",
+                 None, None, id="pp"),
+    pytest.param("a cut of 25 basis points", "25 basis points", 25, "other:basis_point", "quantity", None,
+                 None, id="bp"),
+    pytest.param("it paid €40m for him", "€40m", 40 * M, "EUR", "quantity", None, None, id="eur-m"),
+    pytest.param("a £1.5bn loss", "£1.5bn", 1.5 * B, "GBP", "quantity", None, None, id="gbp-bn"),
+    pytest.param("USD 1.2 billion in aid", "USD 1.2 billion", 1.2 * B, "USD", "quantity", None, None,
+                 id="usd-code"),
+    pytest.param("a US$1.2bn loan", "US$1.2bn", 1.2 * B, "USD", "quantity", None, None, id="us-dollar"),
+    pytest.param("EUR 40 million", "EUR 40 million", 40 * M, "EUR", "quantity", None, None, id="eur-code"),
+    pytest.param("40 million euros", "40 million euros", 40 * M, "EUR", "quantity", None, None,
+                 id="euros-word"),
+    pytest.param("a £100,000 fine", "£100,000", 100_000, "GBP", "quantity", None, None, id="gbp-plain"),
+    pytest.param("paid 3 million pounds", "3 million pounds", 3 * M, "GBP", "quantity", None, None,
+                 id="pounds-word"),
+    pytest.param("a 6.2-magnitude earthquake", "6.2-magnitude", 6.2, "magnitude", "quantity", None, None,
+                 id="magnitude-adj"),
+    pytest.param("a magnitude 5.1 quake", "magnitude 5.1", 5.1, "magnitude", "quantity", None, None,
+                 id="magnitude-before"),
+    pytest.param("the magnitude-7.8 quake", "magnitude-7.8", 7.8, "magnitude", "quantity", None, None,
+                 id="magnitude-hyphen"),
+    pytest.param("a 3-1 win", "3-1", 3, "count", "identifier", None, None, id="score"),
+    pytest.param("Arsenal beat Chelsea 2-0 on Sunday", "2-0", 2, "count", "identifier", None, None,
+                 id="score-after-name"),
+    pytest.param("69 per cent", "69 per cent", 69, "percent", "quantity", None, None, id="per-cent"),
+    pytest.param("turnout was 69%.", "69%", 69, "percent", "quantity", None, None, id="percent-sign"),
+    pytest.param("inflation fell to -0.5% in May", "-0.5%", -0.5, "percent", "quantity", None, None,
+                 id="negative"),
+    pytest.param("rates of 0.25 applied", "0.25", 0.25, "count", "quantity", None, None, id="decimal"),
+    pytest.param("twenty-five soldiers", "twenty-five", 25, "count", "quantity", None, None, id="spelled"),
+    pytest.param("twelve people", "twelve", 12, "count", "quantity", None, None, id="twelve"),
+    pytest.param("a hundred people", "a hundred", 100, "count", "quantity", None, None, id="a-hundred"),
+    pytest.param("two million people", "two million", 2 * M, "count", "quantity", None, None,
+                 id="two-million"),
+    pytest.param("half a million people", "half a million", 500_000, "count", "quantity", None, None,
+                 id="half-a-million"),
+    pytest.param("an eight-year war", "eight-year", 8, "year", "quantity", None, None, id="eight-year"),
+    pytest.param("a three-month truce", "three-month", 3, "month", "quantity", None, None, id="three-month"),
+    pytest.param("a 24-hour strike", "24-hour", 24, "hour", "quantity", None, None, id="24-hour"),
+    pytest.param("a 20-year-old man", "20-year-old", 20, "year", "quantity", None, None, id="age"),
+    pytest.param("300-400 people", "300-400", 300, "count", "quantity", None, 400, id="dash-range"),
+    pytest.param("300 to 400 people", "300 to 400", 300, "count", "quantity", None, 400, id="to-range"),
+    pytest.param("3-5 days", "3-5 days", 3, "day", "quantity", None, 5, id="day-range"),
+    pytest.param("between $94.5 and $95.1 billion", "between $94.5 and $95.1 billion", 94.5 * B, "USD",
+                 "quantity", None, 95.1 * B, id="money-range"),
+    pytest.param("some 200 soldiers", "some 200", 200, "count", "quantity", "about", None, id="some"),
+    pytest.param("roughly 80 percent", "roughly 80 percent", 80, "percent", "quantity", "approximately", None,
+                 id="roughly"),
+    pytest.param("at least 12 people", "at least 12", 12, "count", "quantity", "at least", None,
+                 id="at-least"),
+    pytest.param("up to 5,000 troops", "up to 5,000", 5000, "count", "quantity", "up to", None, id="up-to"),
+    pytest.param("nearly 3.5 million voters", "nearly 3.5 million", 3.5 * M, "count", "quantity", "nearly",
+                 None, id="nearly"),
+    pytest.param("fewer than 50 staff", "fewer than 50", 50, "count", "quantity", "less than", None,
+                 id="fewer-than"),
+    pytest.param("about €4.5 trillion", "about €4.5 trillion", 4.5e12, "EUR", "quantity", "about", None,
+                 id="qual-currency"),
+    pytest.param("30 km away", "30 km", 30, "other:km", "quantity", None, None, id="km"),
+    pytest.param("1.2 million tonnes of grain", "1.2 million tonnes", 1.2 * M, "other:tonne", "quantity",
+                 None, None, id="tonnes"),
+    pytest.param("1 million barrels of oil", "1 million barrels", 1 * M, "other:barrel", "quantity", None,
+                 None, id="barrels"),
+    pytest.param("the F-35 jet", "F-35", 35, "count", "identifier", None, None, id="f-35"),
+    pytest.param("COVID-19 cases", "COVID-19", 19, "count", "identifier", None, None, id="covid"),
+    pytest.param("the G7 summit", "G7", 7, "count", "identifier", None, None, id="g7"),
+    pytest.param("a Boeing 737 crashed", "Boeing 737", 737, "count", "identifier", None, None, id="boeing"),
+    pytest.param("Flight 370 vanished", "Flight 370", 370, "count", "identifier", None, None, id="flight"),
+    pytest.param("under Article 5 of the treaty", "Article 5", 5, "count", "identifier", None, None,
+                 id="article"),
+    pytest.param("Resolution 2231 expires", "Resolution 2231", 2231, "count", "identifier", None, None,
+                 id="resolution"),
+    pytest.param("at No. 10 today", "No. 10", 10, "count", "identifier", None, None, id="no-10"),
+    pytest.param("a 16x9 screen", "16x9", 16, "count", "identifier", None, None, id="16x9"),
+    pytest.param("at 10:30 on Friday", "10:30", 10.5, "count", "time_of_day", None, None, id="clock"),
+    pytest.param("at 3 p.m. local time", "3 p.m.", 15, "count", "time_of_day", None, None, id="pm"),
+    pytest.param("from 9am", "9am", 9, "count", "time_of_day", None, None, id="9am"),
+    pytest.param("the 21st century", "21st", 21, "count", "ordinal", None, None, id="21st"),
+    pytest.param("for the first time", "first", 1, "count", "ordinal", None, None, id="first"),
+    pytest.param("the third round", "third", 3, "count", "ordinal", None, None, id="third"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit", "kind", "qualifier", "high"), SINGLE)
+def test_single_anchor(text: str, span: str, value: float, unit: str, kind: str, qualifier: str | None,
+                       high: float | None) -> None:
+    anchors = find_numbers(text)
+    assert len(anchors) == 1, anchors
+    a = anchors[0]
+    assert text.count(span) == 1
+    start = text.index(span)
+    assert (a.start, a.end, a.text) == (start, start + len(span), span)
+    assert a.value == pytest.approx(value)
+    assert (a.unit, a.kind, a.qualifier) == (unit, kind, qualifier)
+    assert a.value_high == (None if high is None else pytest.approx(high))
+    assert a.id == ""
+
+
+@pytest.mark.parametrize("text", [
+    "No one was hurt.", "It was one of the worst days.", "One day he left.", "They help one another.",
+    "dozens of people", "hundreds of homes", "half of them left", "micro-drones were used",
+    "Formula One drivers", "two-thirds of voters", "a one-off payment", "",
+])
+def test_no_anchor(text: str) -> None:
+    assert find_numbers(text) == []
+
+
+def _triples(text: str) -> list[tuple[str, float, str, str]]:
+    return [(a.text, a.value, a.unit, a.kind) for a in find_numbers(text)]
+
+
+def test_two_quantities_with_nouns() -> None:
+    text = "Broadcasts in 27 languages in 23 countries"
+    anchors = find_numbers(text)
+    assert [(a.start, a.end, a.text, a.unit, a.kind, a.noun) for a in anchors] == [
+        (14, 16, "27", "count", "quantity", "languages"),
+        (30, 32, "23", "count", "quantity", "countries"),
+    ]
+
+
+def test_full_date_is_day_and_year() -> None:
+    text = "on April 28, 2025, talks resumed"
+    assert [(a.start, a.end, a.kind, a.value) for a in find_numbers(text)] == [
+        (9, 11, "date_part", 28.0), (13, 17, "year", 2025.0)]
+
+
+def test_change_is_not_a_range() -> None:
+    assert _triples("inflation rose from 3% to 4%") == [("3%", 3.0, "percent", "quantity"),
+                                                       ("4%", 4.0, "percent", "quantity")]
+
+
+def test_two_years_with_and_stay_separate() -> None:
+    assert _triples("in 2019 and 2020") == [("2019", 2019.0, "count", "year"),
+                                            ("2020", 2020.0, "count", "year")]
+
+
+@pytest.mark.parametrize(("text", "noun"), [
+    ("20 drones", "drones"), ("20 Israeli drones", "drones"), ("they took four of the nine seats", "seats"),
+    ("the 12-day conflict", "conflict"), ("more than 1,000 people", "people"), ("12 new cases", "cases"),
+    ("300 were killed", None), ("up 5%", None),
+])
+def test_noun(text: str, noun: str | None) -> None:
+    anchors = find_numbers(text)
+    assert len(anchors) == 1
+    assert anchors[0].noun == noun
+
+
+def test_parse_quantity() -> None:
+    assert parse_quantity("$1,300 million") == (1_300_000_000.0, None, "USD", None)
+    assert parse_quantity("$1,300 million") != parse_quantity("$1,200 million")
+    assert parse_quantity("approximately 69 percent") == (69.0, None, "percent", "approximately")
+    assert parse_quantity("between 1.2 and 1.35 billion euros") == (1.2 * B, 1.35 * B, "EUR", None)
+    assert parse_quantity("a dozen") == (12.0, None, "count", None)
+    assert parse_quantity(" 20 drones ") == (20.0, None, "count", None)
+    assert parse_quantity("2.5 percentage points") == (2.5, None, "percentage_point", None)
+
+
+@pytest.mark.parametrize("expr", ["in 2023", "Hermes-900", "June 13", "12 and 13 June", "hello", "", "3-1",
+                                  "20 drones and 3 tanks", "first"])
+def test_parse_quantity_rejects(expr: str) -> None:
+    assert parse_quantity(expr) is None
+
+
+PARAGRAPHS = {
+    "central_bank": (
+        "The European Central Bank cut its deposit rate by 25 basis points to 2.0% on Thursday, its eighth "
+        "cut since June 2024. President Christine Lagarde said inflation would average 2.1 per cent in 2025 "
+        "and 1.6% in 2026. Some 19 of the 26 governors backed the move; markets had priced in a roughly 80 "
+        "percent chance of a cut. The bank holds about €4.5 trillion of bonds and stops reinvesting €15bn a "
+        "month."),
+    "earthquake": (
+        "A magnitude 6.2 earthquake struck at 4:17am on Monday, February 6, 2023, killing at least 1,500 "
+        "people and injuring more than 10,000. The quake hit at a depth of 10 km, about 33 km from Gaziantep."
+        " "
+        "Rescue teams from 65 countries joined the search; one survivor was pulled out after 128 hours. It "
+        "was the deadliest quake since 1999, when some 17,000 people died. No one expected aftershocks of up "
+        "to magnitude-7.5 within nine hours."),
+    "election": (
+        "The Social Democrats won 120 of the 630 seats, up from 98 in 2021, with 25.7 percent of the vote, a "
+        "gain of 2.5 percentage points. Turnout was 82.5%, the highest since 1990. Between 2016 and 2020 the "
+        "party lost nearly half its members. Four of the nine regional premiers belong to the coalition. "
+        "Polls published on 2025-02-20 showed the far right at 20.8 per cent."),
+    "football": (
+        "Arsenal beat Chelsea 3-1 on Sunday, a week after signing the 24-year-old striker for £40m, rising "
+        "to £50m with add-ons, on a five-year contract. He scored twice in 17 minutes. The club, which last "
+        "won the league in 2004, has spent more than £1.2bn on transfers since 2015. The 2-2 draw in the "
+        "first leg came after a 1-0 defeat in October at the 60,704-seat stadium."),
+    "earnings": (
+        "Apple reported revenue of $94.9 billion for the quarter ended September 28, up 6% year on year, and "
+        "earnings per share of $1.64. Services hit a record US$ 25 billion. The company returned over $29 "
+        "billion to shareholders and employs about 161,000 people. Its shares rose 2.3% to $228.52. Analysts "
+        "had expected between $94.5 and $95.1 billion. Call +1 408 996 1010 or read the Form 10-K."),
+}
+
+EXPECTED_IN_PARAGRAPHS = {
+    "central_bank": [("25 basis points", "quantity"), ("2024", "year"), ("Some 19 of the 26", "quantity"),
+                     ("about €4.5 trillion", "quantity"), ("eighth", "ordinal")],
+    "earthquake": [("magnitude 6.2", "quantity"), ("4:17am", "time_of_day"), ("6", "date_part"),
+                   ("at least 1,500", "quantity"), ("one", "quantity"), ("1999", "year"),
+                   ("up to magnitude-7.5", "quantity")],
+    "election": [("120 of the 630", "quantity"), ("Between 2016 and 2020", "year"),
+                 ("Four of the nine", "quantity"), ("2025-02-20", "date_part")],
+    "football": [("3-1", "identifier"), ("£40m", "quantity"), ("five-year", "quantity"),
+                 ("2-2", "identifier"), ("1-0", "identifier"), ("more than £1.2bn", "quantity")],
+    "earnings": [("$94.9 billion", "quantity"), ("28", "date_part"), ("over $29 billion", "quantity"),
+                 ("+1 408 996 1010", "identifier"), ("Form 10-K", "identifier")],
+}
+
+
+def _check_invariants(text: str, anchors: list[NumberAnchor]) -> None:
+    for a in anchors:
+        assert 0 <= a.start < a.end <= len(text)
+        assert text[a.start:a.end] == a.text
+    for prev, nxt in itertools.pairwise(anchors):
+        assert prev.end <= nxt.start
+
+
+@pytest.mark.parametrize("name", sorted(PARAGRAPHS))
+def test_paragraph_invariants(name: str) -> None:
+    text = PARAGRAPHS[name]
+    anchors = find_numbers(text)
+    _check_invariants(text, anchors)
+    found = {(a.text, a.kind) for a in anchors}
+    for expected in EXPECTED_IN_PARAGRAPHS[name]:
+        assert expected in found, (expected, sorted(found))
+
+
+def test_invariants_on_odd_text() -> None:
+    text = ("x-1 1- -1 1-x $ 1,2,3 1.2.3.4 ..5 5.. 12,000,00 1e5 ,5 $-5 £ 3 (5) [7] 5/5/5 1/2 10:30:45 "
+            "No.5 G-7s 7G a-1b 2nd3 one-two-three twenty twenty-twenty a a dozen an hundred " * 3)
+    _check_invariants(text, find_numbers(text))
+
+
+def test_large_text_is_fast() -> None:
+    text = " ".join(PARAGRAPHS.values()) * 200  # ~380 KB
+    t0 = time.perf_counter()
+    anchors = find_numbers(text)
+    assert time.perf_counter() - t0 < 5
+    _check_invariants(text, anchors)
