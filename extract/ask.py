@@ -28,10 +28,9 @@ from typing import Any, Literal, Protocol
 import diskcache
 import instructor
 import openai
+from instructor.core import InstructorRetryException
 from pydantic import BaseModel, Field, create_model
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
-
-from instructor.core import InstructorRetryException
 
 from extract.errors import ConfigError, ModelCallError
 from extract.local_server import LocalServer, llama_server_available
@@ -246,7 +245,7 @@ class ModelDecider:
             meter.attempts += self._attempts
             raise ModelCallError(f"model call failed: {_describe(err)}", original=err) from err
         meter.attempts += self._attempts
-        return str(result.answer), _usage(completion.usage)  # type: ignore[attr-defined]
+        return str(result.answer), _usage(completion.usage)
 
 
 @cache

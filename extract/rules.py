@@ -12,6 +12,7 @@ previous speaker's words in the same paragraph.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -119,7 +120,7 @@ class Cast:
     @classmethod
     def from_names(cls, names: Sequence[NameAnchor], text: str) -> Cast:
         cast = cls()
-        for name, following in zip(names, names[1:], strict=False):
+        for name, following in itertools.pairwise(names):
             # "Stockholm International Peace Research Institute (SIPRI)": the article's own short form.
             if text[name.end : following.start] == " (" and text[following.end : following.end + 1] == ")" \
                     and following.name.isupper():
