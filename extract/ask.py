@@ -23,18 +23,19 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import diskcache
-import instructor
-import openai
-from instructor.core import InstructorRetryException
 from pydantic import BaseModel, Field, create_model
 from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
 
 from extract.errors import ConfigError, ModelCallError
 from extract.local_server import LocalServer, llama_server_available
 from extract.settings import Settings
+
+if TYPE_CHECKING:  # imported lazily: openai alone takes ~1.7 s to import, and a cached run never needs it
+    import instructor
+    import openai
 
 _MAX_RETRY_AFTER = 60.0
 _ANSWER_TOKENS = 64
@@ -170,6 +171,8 @@ class ModelDecider:
     def client(self) -> instructor.Instructor:
         """Connected on first use: a run whose answers are all cached never starts a server."""
         if self._client is None:
+            import instructor
+
             self._client = instructor.from_openai(self._connect(), mode=instructor.Mode.TOOLS)
             self._client.on("completion:kwargs", self._count_attempt)
         return self._client
@@ -194,6 +197,9 @@ class ModelDecider:
 
     def _create(self, answer_model: type[BaseModel], messages: list[dict[str, str]]) -> tuple[Any, Any]:
         """One instructor call; transport errors it wrapped are unwrapped so tenacity can retry them."""
+        import openai
+        from instructor.core import InstructorRetryException
+
         try:
             return self.client.chat.completions.create_with_completion(
                 model=self.model or "",
@@ -225,6 +231,9 @@ class ModelDecider:
     def _ask(
         self, prompt: Prompt, answer_model: type[BaseModel], question: Question, meter: Meter
     ) -> tuple[str | None, tuple[int, int]]:
+        import openai
+        from instructor.core import InstructorRetryException
+
         messages = prompt.render({**question.variables, "options": ", ".join(question.options)})
         self._attempts = 0
         meter.model_calls += 1
@@ -265,6 +274,8 @@ def _usage(usage: Any) -> tuple[int, int]:
 
 def _is_transient(err: BaseException) -> bool:
     """Worth another try: timeouts, dropped connections, 429, 5xx, and a body cut off mid-JSON."""
+    import openai
+
     if isinstance(err, openai.APIConnectionError | openai.RateLimitError | json.JSONDecodeError):
         return True
     return isinstance(err, openai.APIStatusError) and err.status_code >= 500
@@ -272,6 +283,8 @@ def _is_transient(err: BaseException) -> bool:
 
 def _wait_for_retry(state: RetryCallState) -> float:
     """Honour Retry-After when the server sends it; otherwise exponential backoff with jitter."""
+    import openai
+
     err = state.outcome.exception() if state.outcome else None
     if isinstance(err, openai.APIStatusError):
         header = err.response.headers.get("retry-after")
@@ -282,6 +295,8 @@ def _wait_for_retry(state: RetryCallState) -> float:
 
 def _describe(err: Exception) -> str:
     """A one-line reason that never includes request headers (and so never the API key)."""
+    import openai
+
     if isinstance(err, openai.APIStatusError):
         return f"HTTP {err.status_code} from the model server"
     if isinstance(err, openai.APITimeoutError):
@@ -312,6 +327,8 @@ def open_decider(settings: Settings, *, log: Any = None) -> Iterator[Decider]:
             stack.callback(cache.close)
         if backend == "openai":
             def connect() -> openai.OpenAI:
+                import openai
+
                 return openai.OpenAI(
                     api_key=settings.api_key or "unused", base_url=settings.base_url,
                     timeout=settings.timeout, max_retries=0,
@@ -328,6 +345,8 @@ def open_decider(settings: Settings, *, log: Any = None) -> Iterator[Decider]:
             ))
             if log is not None:
                 log(f"local model {model} ready in {server.startup_seconds:.1f}s")
+            import openai
+
             return openai.OpenAI(api_key="local", base_url=server.base_url, timeout=settings.timeout,
                                  max_retries=0)
 

@@ -19,7 +19,7 @@ from tqdm import tqdm
 from extract.ask import open_decider
 from extract.errors import NewsfactsError
 from extract.pipeline import BatchSummary, run_batch
-from extract.read import ARTICLE_SUFFIXES, iter_articles
+from extract.read import folder_files, iter_articles
 from extract.settings import load_settings
 from extract.write import FeedWriter
 from schemas import feed_json_schema
@@ -80,7 +80,7 @@ def run(inputs: tuple[str, ...], out_dir: str, backend: str | None, model: str |
                          cache_dir=cache_dir, timeout=timeout, encoding_errors=encoding_errors,
                          quiet=True if quiet else None)
     log = _logger(settings.quiet)
-    total = _count_articles(inputs)
+    total = _count_articles(inputs, None if out_dir == "-" else Path(out_dir))
     bar = tqdm(total=total, unit="article", file=sys.stderr, disable=settings.quiet, dynamic_ncols=True)
 
     def progress(summary: BatchSummary, _total: int | None) -> None:
@@ -89,7 +89,8 @@ def run(inputs: tuple[str, ...], out_dir: str, backend: str | None, model: str |
 
     try:
         with FeedWriter(out_dir) as writer, open_decider(settings, log=log) as decider:
-            articles = iter_articles(inputs, stdin=sys.stdin, encoding_errors=settings.encoding_errors)
+            articles = iter_articles(inputs, stdin=sys.stdin, encoding_errors=settings.encoding_errors,
+                                     exclude=writer.out_dir)
             summary = run_batch(articles, decider, writer, total=total, progress=progress,
                                 warn=lambda m: (bar.write(m, file=sys.stderr) if not settings.quiet else None))
     except NewsfactsError as err:
@@ -137,14 +138,14 @@ def _logger(quiet: bool) -> Any:
     return log
 
 
-def _count_articles(inputs: tuple[str, ...]) -> int | None:
+def _count_articles(inputs: tuple[str, ...], exclude: Path | None) -> int | None:
     """How many articles the inputs hold, for the progress bar's ETA (None when reading stdin)."""
     total = 0
     for raw in inputs:
         if raw == "-":
             return None
         path = Path(raw)
-        files = [p for p in path.rglob("*") if p.suffix.lower() in ARTICLE_SUFFIXES] if path.is_dir() else [path]
+        files = folder_files(path, exclude) if path.is_dir() else [path]
         for file in files:
             if file.suffix.lower() == ".jsonl" and file.is_file():
                 with file.open("rb") as handle:

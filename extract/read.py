@@ -53,7 +53,11 @@ class Article:
 
 
 def iter_articles(
-    inputs: Iterable[str], *, stdin: IO[str] | None = None, encoding_errors: str = "strict"
+    inputs: Iterable[str],
+    *,
+    stdin: IO[str] | None = None,
+    encoding_errors: str = "strict",
+    exclude: Path | None = None,
 ) -> Iterator[Article | InputError]:
     """Yield every article of ``inputs`` in order, or an InputError in its place.
 
@@ -62,6 +66,8 @@ def iter_articles(
         stdin: the stream ``-`` reads (defaults to ``sys.stdin``).
         encoding_errors: ``strict`` makes invalid UTF-8 an error; ``replace`` decodes it with U+FFFD and
             a warning (offsets then index the decoded text).
+        exclude: a folder never read from a folder input: the run's own output folder, so that
+            ``extract . --out out`` does not read its own feed back as articles.
     """
     for raw in inputs:
         if raw == "-":
@@ -69,7 +75,7 @@ def iter_articles(
             continue
         path = Path(raw)
         if path.is_dir():
-            files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES)
+            files = folder_files(path, exclude)
             if not files:
                 yield InputError("folder holds no .txt, .md or .jsonl files", source=raw)
             for file in files:
@@ -78,6 +84,16 @@ def iter_articles(
             yield from read_file(path, encoding_errors=encoding_errors)
         else:
             yield InputError("no such file or folder", source=raw)
+
+
+def folder_files(folder: Path, exclude: Path | None = None) -> list[Path]:
+    """The article files under ``folder``, recursively, in name order, leaving out ``exclude``."""
+    skip = exclude.resolve() if exclude is not None else None
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES
+        and (skip is None or not p.resolve().is_relative_to(skip))
+    )
 
 
 def read_file(path: Path, *, encoding_errors: str = "strict") -> Iterator[Article | InputError]:
