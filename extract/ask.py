@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import json
 import string
+import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -104,6 +105,7 @@ class Meter:
     attempts: int = 0
     prompt_tokens: int = 0
     completion_tokens: int = 0
+    model_seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
 
 
@@ -166,6 +168,7 @@ class ModelDecider:
         self._connect = connect
         self._client: instructor.Instructor | None = None
         self._attempts = 0
+        self.startup_seconds = 0.0  # time the embedded server took to start, when this run started it
 
     @property
     def client(self) -> instructor.Instructor:
@@ -195,13 +198,15 @@ class ModelDecider:
             self._cache.set(key, {"answer": answer, "usage": usage})
         return answer
 
-    def _create(self, answer_model: type[BaseModel], messages: list[dict[str, str]]) -> tuple[Any, Any]:
+    def _create(
+        self, client: instructor.Instructor, answer_model: type[BaseModel], messages: list[dict[str, str]]
+    ) -> tuple[Any, Any]:
         """One instructor call; transport errors it wrapped are unwrapped so tenacity can retry them."""
         import openai
         from instructor.core import InstructorRetryException
 
         try:
-            return self.client.chat.completions.create_with_completion(
+            return client.chat.completions.create_with_completion(
                 model=self.model or "",
                 response_model=answer_model,
                 messages=messages,  # type: ignore[arg-type]
@@ -237,6 +242,8 @@ class ModelDecider:
         messages = prompt.render({**question.variables, "options": ", ".join(question.options)})
         self._attempts = 0
         meter.model_calls += 1
+        client = self.client  # connects (or starts the local server) outside the timed part
+        began = time.monotonic()
         try:
             for attempt in Retrying(
                 retry=retry_if_exception(_is_transient),
@@ -245,14 +252,17 @@ class ModelDecider:
                 reraise=True,
             ):
                 with attempt:
-                    result, completion = self._create(answer_model, messages)
+                    result, completion = self._create(client, answer_model, messages)
         except InstructorRetryException as err:
+            meter.model_seconds += time.monotonic() - began
             meter.attempts += self._attempts
             meter.failures.append(f"{prompt.id}: no valid answer after {err.n_attempts} attempts")
             return None, _usage(getattr(err, "total_usage", None))
         except (openai.OpenAIError, json.JSONDecodeError) as err:
+            meter.model_seconds += time.monotonic() - began
             meter.attempts += self._attempts
             raise ModelCallError(f"model call failed: {_describe(err)}", original=err) from err
+        meter.model_seconds += time.monotonic() - began
         meter.attempts += self._attempts
         return str(result.answer), _usage(completion.usage)
 
@@ -343,6 +353,7 @@ def open_decider(settings: Settings, *, log: Any = None) -> Iterator[Decider]:
                 model, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
                 start_timeout=settings.server_start_timeout,
             ))
+            decider.startup_seconds = server.startup_seconds
             if log is not None:
                 log(f"local model {model} ready in {server.startup_seconds:.1f}s")
             import openai
@@ -350,7 +361,8 @@ def open_decider(settings: Settings, *, log: Any = None) -> Iterator[Decider]:
             return openai.OpenAI(api_key="local", base_url=server.base_url, timeout=settings.timeout,
                                  max_retries=0)
 
-        yield ModelDecider(start_local, backend="local", model=model, settings=settings, cache=cache)
+        decider = ModelDecider(start_local, backend="local", model=model, settings=settings, cache=cache)
+        yield decider
 
 
 def resolve_backend(settings: Settings) -> Literal["openai", "local", "rules"]:

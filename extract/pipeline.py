@@ -61,6 +61,7 @@ def extract_article(article: Article, decider: Decider, *, run_id: str) -> FeedR
                 backend=decider.backend, model=decider.model, prompt_version=prompt_version,
                 prompt_hash=prompt_hash, run_id=run_id, model_calls=meter.model_calls,
                 cache_hits=meter.cache_hits, attempts=meter.attempts,
+                model_seconds=round(meter.model_seconds, 3),
                 usage=Usage(prompt_tokens=meter.prompt_tokens, completion_tokens=meter.completion_tokens),
             ),
             figures=items.figures,

@@ -79,6 +79,7 @@ class ExtractorInfo(_Strict):
     model_calls: int = Field(0, description="Requests sent to the model for this article in this run.")
     cache_hits: int = Field(0, description="Model answers for this article served from the cache.")
     attempts: int = Field(0, description="Model attempts including re-asks and retries.")
+    model_seconds: float = Field(0.0, description="Wall time spent waiting for the model for this article.")
     usage: Usage = Usage()
 
 
