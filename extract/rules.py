@@ -22,14 +22,14 @@ from extract.anchors.names import surname
 
 SPEECH_VERBS = (
     "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|declared|"
-    "argued|claimed|claims|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
+    "argued|claimed|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
     "accused|assured|assuring|reaffirmed|reiterated|announced|announces|confirmed|suggested|described|"
     "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
     "reported|responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
     "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters"
 )
 DENIAL_VERBS = r"denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|disputed|disputes"
-_SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
+_SPEECH = re.compile(rf"(?<!been )(?<!was )(?<!were )(?<!is )(?<!are )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
 _PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
@@ -205,7 +205,7 @@ def _source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: 
         return _according_speaker(text, according, anchors, cast)
     for quote in anchors.quotes:
         if quote.start <= pos < quote.end:
-            speaker, _ = _quote_speaker(text, quote, anchors, cast)
+            speaker, _ = _quote_speaker(text, quote, sentence, anchors, cast)
             return speaker
     speaker, verb_at = _subject_speaker(text, sentence, anchors, cast)
     return speaker if verb_at is not None and verb_at < pos else None
@@ -223,7 +223,7 @@ def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Ca
         if sentence is None or len(quote.inner.split()) < MIN_QUOTE_WORDS:
             continue
         quoted_sentences.add(sentence.start)
-        speaker, confident = _quote_speaker(text, quote, anchors, cast)
+        speaker, confident = _quote_speaker(text, quote, sentence, anchors, cast)
         if speaker is None and previous_speaker and previous_speaker[0] >= sentence.paragraph - 1:
             speaker, confident = previous_speaker[1], False
         if speaker is not None:
@@ -270,7 +270,9 @@ def _outside_quotes(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]
     return "".join(chars)
 
 
-def _quote_speaker(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Cast) -> tuple[str | None, bool]:
+def _quote_speaker(
+    text: str, quote: QuoteAnchor, sentence: Sentence, anchors: Anchors, cast: Cast
+) -> tuple[str | None, bool]:
     """The speaker of a quote from its attribution, and whether the attribution is adjacent (confident)."""
     after = text[quote.end : quote.end + 160].split("\n", 1)[0]
     names_after = [n for n in anchors.names if quote.end <= n.start < quote.end + len(after)]
@@ -280,17 +282,18 @@ def _quote_speaker(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Cast) 
                 return cast.canonical(name), True
     if _PRONOUN_SPEECH.match(after):
         return _last_person_before(quote.start, anchors, cast), True
-    sentence_start = _sentence_start(text, quote.start)
-    before = [n for n in anchors.names if sentence_start <= n.start < quote.start and cast.is_speaker(n)]
-    verb = _SPEECH.search(text, sentence_start, quote.start)
+    start = min(sentence.start, quote.start)
+    before = [n for n in anchors.names if start <= n.start < quote.start and cast.is_speaker(n)]
+    verb = _SPEECH.search(_outside_quotes(text, sentence, anchors.quotes), 0, max(0, quote.start - sentence.start))
     if verb:
-        subjects = [n for n in before if n.start < verb.start()]
+        verb_at = sentence.start + verb.start()
+        subjects = [n for n in before if n.start < verb_at]
         if subjects:
             return cast.canonical(subjects[0]), True
-        if _PRONOUN_SUBJECT.search(text, sentence_start, verb.start()):
+        if _PRONOUN_SUBJECT.search(text, start, verb_at):
             return _last_person_before(quote.start, anchors, cast), False
     if before:
-        return cast.canonical(before[0]), False
+        return cast.canonical(before[-1]), False  # no speech verb: the nearest name is the likeliest speaker
     return None, False
 
 
@@ -377,11 +380,6 @@ def _sentence_of(sentences: Sequence[Sentence], pos: int) -> Sentence | None:
         if sentence.start <= pos < sentence.end:
             return sentence
     return None
-
-
-def _sentence_start(text: str, pos: int) -> int:
-    cut = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos), text.rfind("? ", 0, pos))
-    return cut + 1 if cut >= 0 else 0
 
 
 def _date_in(times: Sequence[TimeAnchor], sentence: Sentence) -> str | None:

@@ -13,12 +13,16 @@ import re
 
 from extract.anchors.base import NameAnchor, NameKind
 
-_WORD = r"(?:[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.?|[A-Z]{2,}(?:/[A-Z]{2,})?)"
+_WORD = r"(?:[A-Z]{2,}/[A-Z]{2,}|[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.?)"
 _CONNECTOR = r"(?:of|for|the|de|da|del|der|van|von|bin|al|el|la|le|du)"
 _NAME = re.compile(
     rf"(?<![\w’'])(?:al-|el-)?{_WORD}(?:(?:[ \t]+|-)(?:{_CONNECTOR}[ \t]+)*(?:al-|el-)?{_WORD})*(?![\w])"
 )
-_DEMONYM = re.compile(r"^[A-Z][a-z]+(?:ian|ani|eli|ese|ish|can|ean|ench|ch|i)$|^[A-Z][a-zA-Z-]*[’']s$")
+_IRREGULAR_DEMONYMS = frozenset(
+    "British French Dutch Swiss Greek Turkish Polish Spanish Danish Swedish Finnish Irish Scottish Welsh "
+    "English Chinese Japanese Vietnamese Lebanese Sudanese Thai Filipino Kurdish Palestinian Saudi Emirati "
+    "Western Eastern Arab Soviet Israeli-made Iranian-made Russian-made US-made".split()
+)
 TITLES = (
     "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "Foreign Minister",
     "Defence Minister", "Defense Minister", "Finance Minister", "Interior Minister", "Minister",
@@ -35,6 +39,7 @@ _TITLE_WORDS = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=Tr
 _TITLE = re.compile(rf"^(?:(?:[A-Z][a-z]+(?:ian|ani|eli|ese|ish|can|ean|ench|i)|[A-Z][\w-]*[’']s)\s+)?"
                     rf"(?:(?:{_TITLE_WORDS})\s+)+")
 _POSSESSIVE = re.compile(r"[’']s?$")
+_POSSESSIVE_LEAD = re.compile(r"^[A-Z][\w-]*[’']s\s+")
 _NOT_NAMES = frozenset(
     "a an the this that these those it its he she they we i you his her their our my your there here "
     "however but and or so yet meanwhile nonetheless nevertheless despite although though while when "
@@ -103,14 +108,32 @@ def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
     if possessive and end - start > 3:
         end -= len(possessive.group(0))
     span = text[start:end]
-    if " " not in span and _DEMONYM.match(span) and span not in _PLACES:
+    if " " not in span and is_demonym(span):
         return None
     title_match = _TITLE.match(span)
     title = title_match.group(0).strip() if title_match else None
     name = span[title_match.end() :] if title_match else span
     if not name or name.lower() in _NOT_NAMES or (len(name) == 1):
         return None
+    if title is None and _POSSESSIVE_LEAD.match(span):
+        # "Iran’s Caspian Sea" names the sea; "Iran’s Ambassador" is a title with no name after it.
+        rest = _POSSESSIVE_LEAD.sub("", span)
+        if not rest or rest in TITLES:
+            return None
+        return NameAnchor(start, end, span, rest, _guess_kind(rest, None), None)
     return NameAnchor(start, end, span, name, _guess_kind(name, title), title)
+
+
+def is_demonym(word: str) -> bool:
+    """"Iranian", "Azerbaijani", "Israeli", "British": a nationality adjective, not a name."""
+    if word in _IRREGULAR_DEMONYMS or word in _PLACES:
+        return word in _IRREGULAR_DEMONYMS
+    stem = word.removesuffix("-made")
+    return any(
+        stem.startswith(place.rstrip("aey")) and 0 < len(stem) - len(place.rstrip("aey")) <= 4
+        and stem[len(place.rstrip("aey")):] in ("i", "ian", "an", "n", "ese", "ish", "ic", "ite", "ni")
+        for place in _PLACES if len(place) > 3
+    )
 
 
 def _guess_kind(name: str, title: str | None) -> NameKind:
