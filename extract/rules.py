@@ -19,16 +19,8 @@ from dataclasses import dataclass, field
 
 from extract.anchors import Anchors, NameAnchor, NumberAnchor, QuoteAnchor, Sentence, TimeAnchor
 from extract.anchors.names import surname
+from extract.lexicon import DENIAL_VERBS, SPEECH_VERBS, STRONG_EVENTS, WEAK_EVENTS
 
-SPEECH_VERBS = (
-    "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|declared|"
-    "argued|claimed|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
-    "accused|assured|assuring|reaffirmed|reiterated|announced|announces|confirmed|suggested|described|"
-    "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
-    "reported|responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
-    "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters"
-)
-DENIAL_VERBS = r"denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|disputed|disputes"
 _SPEECH = re.compile(rf"(?<!been )(?<!was )(?<!were )(?<!is )(?<!are )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
@@ -38,31 +30,6 @@ _NAME_THEN_VERB = re.compile(rf"^\s*,?\s*(?:[A-Z][\w’'.-]*\s+){{1,6}}(?:{SPEEC
 _PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
 MIN_QUOTE_WORDS = 3
 
-EVENT_TRIGGERS: dict[str, str] = {
-    "ceasefire": r"ceasefire|cease-fire|truce|armistice",
-    "call": r"phone call|telephone conversation|phone conversation|spoke (?:on|by) (?:the )?(?:phone|telephone)|"
-    r"call on|during a call|a call with|held talks by phone",
-    "attack": r"attack(?:ed|s)?|strikes?|struck|bomb(?:ed|ing|ings)?|shell(?:ed|ing)|air ?raids?|invaded|"
-    r"invasion|offensive|aerial campaign|missile fire|shot down|engaged multiple drones",
-    "conflict": r"war (?:began|broke out)|conflict(?:,)? (?:which )?began|hostilities broke out|outbreak",
-    "meeting": r"\bmet\b|meeting|summit|talks in|visited|visit to",
-    "election": r"election|elected|re-elected|referendum|polls? (?:closed|opened)|turnout|won \d+ seats",
-    "vote": r"voted|vote of|\bvote\b",
-    "decision": r"raised (?:its |the )?(?:interest )?rates?|cut (?:its |the )?(?:interest )?rates?|"
-    r"held (?:its |the )?(?:interest )?rates?|kept (?:its |the )?(?:interest )?rates?|decided|approved|imposed|"
-    r"lifted|banned|sanctioned|suspended|appointed|resigned|launched",
-    "ruling": r"ruled|ruling|verdict|sentenced|convicted|acquitted|overturned|upheld",
-    "transfer": r"signed for|has signed|completed (?:a|his|her) (?:move|transfer)|joined|transfer fee|"
-    r"agreed a fee|\bsigning\b",
-    "earnings": r"reported (?:quarterly |annual |first-quarter |second-quarter |third-quarter |fourth-quarter )?"
-    r"(?:revenue|profit|earnings|sales|net income|results)|posted (?:a )?(?:net )?(?:profit|loss|revenue)",
-    "disaster": r"earthquake|quake|flood(?:s|ing)?|wildfires?|hurricane|typhoon|cyclone|landslide|tsunami|"
-    r"eruption|storm|killed|died|dead|death toll|injured",
-    "agreement": r"agreed|agreement|deal|signed|accord",
-    "arrest": r"arrested|detained|charged|indicted|extradited",
-    "strike": r"went on strike|walked out|strike action|industrial action",
-}
-_EVENT = {kind: re.compile(rf"\b(?:{pattern})\b", re.IGNORECASE) for kind, pattern in EVENT_TRIGGERS.items()}
 _LOCATION = re.compile(r"\b(?:in|near|at|outside|from) (?:the )?$")
 _SUMMARY_CHARS = 200
 
@@ -328,20 +295,23 @@ def _last_person_before(pos: int, anchors: Anchors, cast: Cast) -> str | None:
 
 
 def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[EventDraft]:
+    """At most one event per sentence: a strong trigger, or a weak one in a dated sentence."""
     for sentence in prose:
         if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
             continue
-        kind = _event_kind(_outside_quotes(text, sentence, anchors.quotes))
+        times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
+                 and t.kind in ("date", "weekday", "relative", "month")]
+        kind = _event_kind(_outside_quotes(text, sentence, anchors.quotes), dated=bool(times))
         if kind is None:
             continue
-        times = [t for t in anchors.times if sentence.start <= t.start < sentence.end and t.kind != "duration"]
         dated = next((t for t in times if t.date), None)
         stated = dated or (times[0] if times else None)
         names = [n for n in anchors.names if sentence.start <= n.start < sentence.end]
         yield EventDraft(
             kind=kind,
             summary=_summary(sentence.text),
-            actors=tuple(dict.fromkeys(cast.canonical(n) for n in names if n.kind != "place"))[:6],
+            # People and organisations first; countries act too ("the conflict between Iran and Israel").
+            actors=tuple(dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place")))[:6],
             date=dated.date if dated else None,
             date_text=stated.text if stated else None,
             location=_location(text, names),
@@ -349,13 +319,13 @@ def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
         )
 
 
-def _event_kind(sentence_text: str) -> str | None:
-    best: tuple[int, str] | None = None
-    for kind, pattern in _EVENT.items():
-        match = pattern.search(sentence_text)
-        if match and (best is None or match.start() < best[0]):
-            best = (match.start(), kind)
-    return best[1] if best else None
+def _event_kind(sentence_text: str, *, dated: bool) -> str | None:
+    """The kind of the earliest strong trigger; else, in a dated sentence, of the earliest weak one."""
+    for triggers in (STRONG_EVENTS, WEAK_EVENTS if dated else {}):
+        found = [(m.start(), kind) for kind, pattern in triggers.items() if (m := pattern.search(sentence_text))]
+        if found:
+            return min(found)[1]
+    return None
 
 
 def _location(text: str, names: Sequence[NameAnchor]) -> str | None:

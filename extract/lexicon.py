@@ -1,0 +1,74 @@
+"""Word lists the rules read: speech verbs, denial verbs, and event triggers by kind.
+
+Kept apart from the rules so they can grow (and be reviewed) without touching the logic. Event triggers
+come in two strengths: a *strong* trigger is a verb phrase that reports something happening ("the quake
+struck", "the bank cut rates", "a ceasefire took effect") and makes its sentence an event on its own; a
+*weak* trigger is a noun ("attacks", "the election", "a call") that makes an event only when the sentence
+also dates it ("during a call on June 26"), so background sentences ("concerns about attacks") stay out.
+"""
+
+from __future__ import annotations
+
+import re
+
+SPEECH_VERBS = (
+    "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|declared|"
+    "argued|claimed|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
+    "accused|assured|assuring|reaffirmed|reiterated|announced|announces|confirmed|suggested|described|"
+    "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
+    "responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
+    "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters"
+)
+DENIAL_VERBS = r"denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|disputed|disputes"
+
+_W = r"(?:[\w’'-]+ ){0,4}?"  # up to four words in between, lazily
+
+STRONG_EVENT_TRIGGERS: dict[str, str] = {
+    "ceasefire": rf"(?:ceasefire|cease-fire|truce|armistice) {_W}(?:took effect|came into effect|was agreed|"
+    rf"was announced|was signed|was brokered|collapsed|ended)|agreed (?:to )?a (?:ceasefire|truce)",
+    "conflict": rf"(?:war|conflict|hostilities|fighting|clashes|confrontation|escalation) {_W}(?:began|broke out|"
+    rf"erupted|started|ended)|(?:began|broke out|erupted) {_W}(?:war|conflict|hostilities|fighting)",
+    "attack": r"attacked|bombed|shelled|invaded|shot down|launched (?:[\w’'-]+ ){0,4}?(?:attacks?|strikes?|"
+    r"campaign|offensive|raids?|missiles?|drones?)|fired (?:[\w’'-]+ ){0,2}?(?:missiles|rockets|shots)|"
+    r"engaged (?:[\w’'-]+ ){0,2}?drones",
+    "call": r"spoke (?:[\w’'-]+ ){0,4}?(?:by|on the|over the) (?:tele)?phone|held (?:a )?(?:phone|telephone) "
+    r"(?:call|conversation)",
+    "meeting": r"\bmet\b|held talks|hosted (?:talks|a summit|a meeting)|convened|visited",
+    "election": r"went to the polls|polls (?:closed|opened)|(?:was|were) (?:re-)?elected|re-elected|"
+    r"won (?:[\w’'-]+ ){0,3}?(?:seats|votes|the election|the vote|a majority|re-election)",
+    "vote": r"voted (?:[\w’'-]+ ){0,3}?(?:to|for|against)|approved (?:[\w’'-]+ ){0,3}?(?:by|in) a vote",
+    "decision": r"(?:raised|cut|lowered|held|kept|left|hiked|reduced) (?:its |the |their )?(?:[\w’'-]+ ){0,3}?"
+    r"(?:rates?|benchmark)|decided|approved|imposed|lifted|banned|suspended|appointed|resigned|"
+    r"announced (?:plans|a|an|the) ",
+    "ruling": r"ruled|sentenced|convicted|acquitted|overturned|upheld|found (?:[\w’'-]+ )?(?:guilty|liable)|"
+    r"dismissed (?:the |a |an )?(?:case|appeal|lawsuit|claim|charges)",
+    "transfer": r"signed for|has signed|completed (?:a|his|her|the) (?:[\w’'-]+ )?(?:move|transfer|signing)|"
+    r"joined (?:[A-Z][\w’'-]+|the club)|agreed a fee",
+    "earnings": r"reported (?:[\w’'-]+ ){0,3}?(?:revenue|profit|earnings|sales|net income|loss|results)|"
+    r"posted (?:[\w’'-]+ ){0,3}?(?:profit|loss|revenue)|(?:revenue|sales|profit|earnings) (?:[\w’'-]+ ){0,3}?"
+    r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|slipped|grew)",
+    "disaster": rf"(?:earthquake|quake|flood|floods|wildfire|fire|blaze|storm|hurricane|typhoon|cyclone|"
+    rf"landslide|tsunami|eruption) {_W}(?:struck|hit|killed|destroyed|swept|tore|spread|burned|broke out|"
+    rf"forced)|(?:were|was|been) (?:killed|injured|evacuated|destroyed|displaced)|died|killed at least",
+    "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
+    r"reached (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",
+    "arrest": r"arrested|detained|charged with|indicted|extradited",
+    "strike": r"went on strike|walked out|began (?:a |an )?(?:[\w’'-]+ )?strike|called off (?:the |a |their )?strike|"
+    r"(?:ended|suspended) (?:the |a |their )?(?:[\w’'-]+ )?strike",
+}
+
+WEAK_EVENT_TRIGGERS: dict[str, str] = {
+    "ceasefire": r"ceasefire|cease-fire|truce|armistice",
+    "call": r"phone call|telephone conversation|phone conversation|(?:a|the) call",
+    "conflict": r"war|conflict|hostilities|outbreak",
+    "attack": r"attacks?|strikes?|air ?raids?|bombing|offensive|missile fire",
+    "meeting": r"meeting|summit|talks",
+    "election": r"election|referendum|run-off|runoff",
+    "ruling": r"ruling|verdict|judgment|judgement",
+    "disaster": r"earthquake|quake|floods?|wildfires?|hurricane|typhoon|cyclone|landslide|tsunami",
+    "agreement": r"agreement|deal|accord",
+    "strike": r"walkout|strike action|stoppage",
+}
+
+STRONG_EVENTS = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in STRONG_EVENT_TRIGGERS.items()}
+WEAK_EVENTS = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in WEAK_EVENT_TRIGGERS.items()}
