@@ -10,6 +10,10 @@ Rules:
 - ``duration_vs_range``: a stated duration ("12-day war") agrees with the start and end dates the article
   gives for the same thing, counting days inclusively (June 13 to June 24 is 12 days).
 - ``weekday_vs_date``: a weekday written with a date ("Tuesday, June 24, 2025") is that date's weekday.
+- ``part_vs_total``: where a sentence gives parts and their stated total ("12 killed in Jumla and 8 in
+  Kalikot, 21 in total"), the parts add up to the total.
+- ``headline_vs_body``: a quantity in the headline (title, or the article's first line when it reads as one)
+  is stated with the same value in the body for the same measure ("967 dead" vs "974 dead" fails).
 """
 
 from __future__ import annotations
@@ -37,13 +41,101 @@ _DURATION_UNITS = {"day": 1}
 _ANY_YEAR = 2001  # a non-leap year for month/day pairs whose year the text does not give
 
 
-def check_article(text: str, anchors: Anchors, record: FeedRecord) -> list[Check]:
-    """Every in-article check for one record."""
+def check_article(text: str, anchors: Anchors, record: FeedRecord, *, title: str | None = None) -> list[Check]:
+    """Every in-article check for one record; ``title`` is the headline when it is not part of the text."""
     checks = list(_evidence_exact(text, record))
     checks.extend(_grounded(text, record.figures))
     checks.extend(_duration_vs_range(text, anchors, record.figures))
     checks.extend(_weekday_vs_date(anchors.times))
+    nouns = {n.start: n.noun for n in anchors.numbers}
+    checks.extend(_part_vs_total(text, record.figures, nouns))
+    checks.extend(_headline_vs_body(text, anchors, record.figures, nouns, title))
     return checks
+
+
+_TOTAL_CUE = re.compile(r"\b(?:in total|a total of|total(?:led|ing)? (?:of )?|in all|altogether|overall|combined|"
+                        r"bringing the (?:total|toll|tally|number)(?: \w+)? to)\W*$|^\W*(?:in total|in all|"
+                        r"altogether|overall|combined)\b", re.I)
+_MEASURES = (
+    frozenset({"dead", "killed", "deaths", "death", "toll", "fatalities", "lives", "bodies", "people"}),
+    frozenset({"injured", "wounded", "injuries", "hurt"}),
+    frozenset({"votes", "vote", "ballots"}),
+    frozenset({"seats", "seat"}),
+)
+
+
+def _measure(noun: str | None, words: str) -> frozenset[str]:
+    """The measure a number counts: its noun, widened by synonym groups, plus cue words near it."""
+    found = {noun.lower()} if noun else set()
+    found |= set(re.findall(r"[a-z]+", words.lower()))
+    for group in _MEASURES:
+        if found & group:
+            return group
+    return frozenset({noun.lower()}) if noun else frozenset()
+
+
+def _part_vs_total(text: str, figures: Sequence[Figure], nouns: dict[int, str | None]) -> Iterable[Check]:
+    by_sentence: dict[int, list[Figure]] = {}
+    for figure in figures:
+        by_sentence.setdefault(figure.evidence.start, []).append(figure)
+    for group in by_sentence.values():
+        totals = [f for f in group if _is_total(text, f)]
+        for total in totals:
+            total_noun = nouns.get(total.quantity.start)
+            parts = [f for f in group if f is not total and f.unit == total.unit and f.value_high is None
+                     and (total_noun is None or nouns.get(f.quantity.start) in (None, total_noun))]
+            if len(parts) < 2:
+                continue
+            added = sum(p.value for p in parts)
+            ids = ",".join(f.id for f in (*parts, total))
+            listed = " + ".join(_fmt(p.value) for p in parts)
+            if same_value(added, total.value):
+                yield Check(rule="part_vs_total", status="pass", target=ids,
+                            detail=f"{listed} = {_fmt(total.value)}, the stated total")
+            else:
+                hedged = any(f.qualifier for f in (*parts, total))
+                yield Check(rule="part_vs_total", status="warn" if hedged else "fail", target=ids,
+                            detail=f"{listed} = {_fmt(added)}, but the stated total is {_fmt(total.value)}")
+
+
+def _is_total(text: str, figure: Figure) -> bool:
+    before = text[max(figure.evidence.start, figure.quantity.start - 40) : figure.quantity.start]
+    after = text[figure.quantity.end : min(figure.evidence.end, figure.quantity.end + 20)]
+    return bool(_TOTAL_CUE.search(before) or _TOTAL_CUE.search(after))
+
+
+def _headline_vs_body(
+    text: str, anchors: Anchors, figures: Sequence[Figure], nouns: dict[int, str | None], title: str | None
+) -> Iterable[Check]:
+    headline = title or _first_line_headline(text, anchors)
+    if not headline:
+        return
+    from extract.anchors.numbers import find_numbers  # the headline may be metadata, not part of the text
+
+    body = [f for f in figures if f.evidence.start >= (0 if title else len(headline))]
+    for number in find_numbers(headline):
+        if number.kind != "quantity":
+            continue
+        measure = _measure(number.noun, headline[max(0, number.start - 25) : number.end + 25])
+        same = [f for f in body if f.unit == number.unit and measure and measure & _measure(
+            nouns.get(f.quantity.start), text[max(f.evidence.start, f.quantity.start - 25) : f.quantity.end + 25])]
+        if not same:
+            continue
+        if any(same_value(f.value, number.value) for f in same):
+            yield Check(rule="headline_vs_body", status="pass", target=",".join(f.id for f in same),
+                        detail=f"headline {number.text!r} is stated in the body")
+        else:
+            values = ", ".join(sorted({_fmt(f.value) for f in same}))
+            yield Check(rule="headline_vs_body", status="fail", target=",".join(f.id for f in same),
+                        detail=f"headline says {number.text!r}, the body says {values}")
+
+
+def _first_line_headline(text: str, anchors: Anchors) -> str | None:
+    for sentence in anchors.sentences:
+        if not sentence.boilerplate:
+            first = sentence.text
+            return first if not first.rstrip("”’\"' ").endswith((".", "!", "?")) and sentence.start < 400 else None
+    return None
 
 
 def _evidence_exact(text: str, record: FeedRecord) -> Iterable[Check]:

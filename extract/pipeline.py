@@ -70,7 +70,7 @@ def extract_article(article: Article, decider: Decider, *, run_id: str) -> FeedR
             checks=[],
             rejected=items.rejected,
         )
-        return record.model_copy(update={"checks": check_article(article.text, anchors, record)})
+        return record.model_copy(update={"checks": check_article(article.text, anchors, record, title=article.title)})
     except ValueError as err:
         raise InternalError(f"record failed its schema: {err}", article_id=article.id, original=err) from err
 

@@ -1,0 +1,109 @@
+"""The cross-article consistency report: ``report.json``, one per run, next to ``facts.jsonl``.
+
+It reads the feed of a run as a whole: who is mentioned under which spellings (entities), which figures of
+different articles speak of the same thing and whether they agree (figure groups), and which events of
+different articles are the same and whether their dates agree (event groups). Every value in it points back
+to a feed item by article id and item id. ``report_json_schema()`` is the published JSON Schema.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+REPORT_SCHEMA_VERSION = "1.0"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Mention(_Strict):
+    """One place an entity is named: a statement speaker, an event actor or a figure source."""
+
+    article: str = Field(description="Article id.")
+    item: str = Field(description="Id of the figure, statement or event in that article's feed line.")
+    field: Literal["speaker", "actor", "source"]
+    text: str = Field(description="The name exactly as the feed gives it.")
+
+
+class Entity(_Strict):
+    """A person or organisation, with every spelling the feed uses for it."""
+
+    id: str = Field(pattern=r"^E\d+$")
+    name: str = Field(description="Canonical form: the most frequent full name, or an organisation's acronym.")
+    kind: Literal["person", "organisation", "unknown"]
+    variants: list[str] = Field(description="Every spelling seen (titles and possessives stripped).")
+    mentions: list[Mention]
+
+
+class GroupValue(_Strict):
+    """One figure of a group."""
+
+    article: str
+    figure: str = Field(description="Figure id in that article's feed line.")
+    value: float
+    value_high: float | None = None
+    qualifier: str | None = None
+    text: str = Field(description="The quantity as written: 'approximately 69 percent'.")
+
+
+class FigureGroup(_Strict):
+    """Figures (from different articles, or disagreeing within one) that measure the same thing."""
+
+    id: str = Field(pattern=r"^G\d+$")
+    measure: str = Field(description="What is measured, in a few words: 'duration of the conflict'.")
+    unit: str
+    values: list[GroupValue] = Field(min_length=2)
+    verdict: Literal["agree", "agree_within_tolerance", "conflict"]
+    detail: str = Field(description="One human-readable line: '12 day in 001, 002, 004: agree'.")
+
+
+class DatedMention(_Strict):
+    """One event of a group, with the calendar parts its date is known to."""
+
+    article: str
+    event: str = Field(description="Event id in that article's feed line.")
+    date: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$")
+    year: int | None = None
+    month: int | None = Field(default=None, ge=1, le=12)
+    day: int | None = Field(default=None, ge=1, le=31)
+    date_text: str | None = None
+
+
+class EventGroup(_Strict):
+    """Events of several articles taken to be the same event, and whether their dates agree."""
+
+    id: str = Field(pattern=r"^D\d+$")
+    kind: str
+    entities: list[str] = Field(description="Ids of the entities the group's events share as actors.")
+    values: list[DatedMention] = Field(min_length=2)
+    verdict: Literal["agree", "conflict", "undetermined"]
+    detail: str
+
+
+class ReportSummary(_Strict):
+    entities: int = Field(ge=0)
+    figure_groups: int = Field(ge=0)
+    event_groups: int = Field(ge=0)
+    conflicts: int = Field(ge=0, description="Figure and event groups whose verdict is conflict.")
+
+
+class Report(_Strict):
+    """``report.json``: the cross-article consistency report of one run."""
+
+    schema_version: str = REPORT_SCHEMA_VERSION
+    articles: list[str] = Field(description="Ids of the articles read, in feed order.")
+    entities: list[Entity]
+    figure_groups: list[FigureGroup]
+    event_groups: list[EventGroup]
+    summary: ReportSummary
+
+
+def report_json_schema() -> dict[str, object]:
+    """The JSON Schema of ``report.json``."""
+    schema = Report.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = f"https://newsfacts.invalid/schemas/report-{REPORT_SCHEMA_VERSION}.json"
+    return schema

@@ -1,0 +1,95 @@
+"""In-article checks: hand-written articles that keep or break each rule get the expected status and reason."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extract.anchors import find_anchors
+from extract.ask import RulesDecider
+from extract.check import check_article
+from extract.pipeline import extract_article
+from extract.read import Article
+from schemas import Check, FeedRecord
+
+
+def _record(text: str, published: str | None = None, title: str | None = None) -> FeedRecord:
+    day = dt.date.fromisoformat(published) if published else None
+    return extract_article(Article(id="t", text=text, source="test", published=day, title=title),
+                           RulesDecider(), run_id="test")
+
+
+def _checks(record: FeedRecord, rule: str) -> list[Check]:
+    return [c for c in record.checks if c.rule == rule]
+
+
+WAR = ("The conflict between the two countries began on June 13, when air strikes hit the capital. "
+       "A ceasefire took effect on June 24, bringing an end to the {n}-day conflict.\n")
+
+
+def test_duration_agrees_with_dates_counted_inclusively() -> None:
+    [check] = _checks(_record(WAR.format(n=12)), "duration_vs_range")
+    assert check.status == "pass"
+    assert check.detail == "12 days agrees with June 13 to June 24 counted inclusively"
+
+
+def test_duration_that_disagrees_with_dates_fails() -> None:
+    [check] = _checks(_record(WAR.format(n=10)), "duration_vs_range")
+    assert check.status == "fail"
+    assert check.detail == "10 days disagrees with June 13 to June 24, which is 12 days inclusive"
+
+
+def test_duration_counted_by_subtraction_is_a_warning() -> None:
+    [check] = _checks(_record(WAR.format(n=11)), "duration_vs_range")
+    assert check.status == "warn"
+
+
+def test_relative_ceasefire_date_resolves_against_publication() -> None:
+    text = ("The conflict, which began on June 13, saw heavy air strikes. A ceasefire came into effect earlier "
+            "this week on Tuesday, ending the 12-day war.\n")
+    [check] = _checks(_record(text, published="2025-06-26"), "duration_vs_range")
+    assert check.status == "pass"
+
+
+@pytest.mark.parametrize(("weekday", "status"), [("Tuesday", "pass"), ("Monday", "fail")])
+def test_weekday_must_match_its_date(weekday: str, status: str) -> None:
+    record = _record(f"The truce took effect on {weekday}, June 24, 2025, officials said.\n")
+    [check] = _checks(record, "weekday_vs_date")
+    assert check.status == status
+    if status == "fail":
+        assert check.detail == "'Monday, June 24, 2025': 2025-06-24 is a Tuesday, not a Monday"
+
+
+def test_parts_must_add_up_to_the_stated_total() -> None:
+    good = _record("Officials said 12 people were killed in Jumla and 8 in Kalikot, 20 in total.\n")
+    bad = _record("Officials said 12 people were killed in Jumla and 8 in Kalikot, 21 in total.\n")
+    assert [c.status for c in _checks(good, "part_vs_total")] == ["pass"]
+    [check] = _checks(bad, "part_vs_total")
+    assert check.status == "fail"
+    assert check.detail == "12 + 8 = 20, but the stated total is 21"
+
+
+def test_headline_and_body_must_state_the_same_toll() -> None:
+    body = "Rescuers said on Thursday that the earthquake killed 974 people in the western districts.\n"
+    assert [c.status for c in _checks(_record(body, title="Quake kills 974 people"), "headline_vs_body")] == ["pass"]
+    [check] = _checks(_record(body, title="Quake kills 967 people"), "headline_vs_body")
+    assert check.status == "fail"
+    assert check.detail == "headline says '967', the body says 974"
+
+
+def test_a_figure_whose_value_is_not_in_its_text_is_not_grounded() -> None:
+    text = "The deal is worth $1,200 million, the company said.\n"
+    record = _record(text)
+    [figure] = record.figures
+    assert figure.value == 1_200_000_000
+    tampered = record.model_copy(update={"figures": [figure.model_copy(update={"value": 1_300_000_000.0})]})
+    [check] = _checks(tampered.model_copy(update={"checks": check_article(text, find_anchors(text), tampered)}),
+                      "grounded")
+    assert check.status == "fail"
+    assert "'$1,200 million' reads as 1,200,000,000 USD, not 1,300,000,000 USD" in check.detail
+
+
+def test_every_evidence_span_is_checked() -> None:
+    [check] = _checks(_record(WAR.format(n=12)), "evidence_exact")
+    assert check.status == "pass"
