@@ -18,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import os
 import string
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -129,24 +130,43 @@ class RulesDecider:
 
 
 class AnswerCache:
-    """diskcache with the failure modes made harmless: a corrupt or unreadable entry is a miss."""
+    """diskcache with the failure modes made harmless: a corrupt entry is a miss, a corrupt cache is renewed.
+
+    A cache database that cannot be opened (a crash mid-write, a truncated file) is moved aside as
+    ``answers.corrupt-<time>`` and a fresh one started; if even that fails, the run goes on uncached.
+    """
 
     def __init__(self, directory: str) -> None:
-        self._cache = diskcache.Cache(directory)
+        self.note: str | None = None
+        self._cache: diskcache.Cache | None = None
+        try:
+            self._cache = diskcache.Cache(directory)
+        except Exception as err:  # sqlite3.DatabaseError and friends: never fatal
+            aside = f"{directory}.corrupt-{int(time.time())}"
+            try:
+                os.replace(directory, aside)
+                self._cache = diskcache.Cache(directory)
+                self.note = f"answer cache was unreadable ({type(err).__name__}); moved to {aside}"
+            except Exception:
+                self.note = f"answer cache is unusable ({type(err).__name__}); running without it"
 
     def get(self, key: str) -> dict[str, Any] | None:
+        if self._cache is None:
+            return None
         try:
             value = self._cache.get(key)
-        except Exception:
+        except Exception:  # any corruption (pickle, sqlite) means "not cached"
             return None
         return value if isinstance(value, dict) else None
 
     def set(self, key: str, value: dict[str, Any]) -> None:
-        with contextlib.suppress(Exception):
-            self._cache.set(key, value)
+        if self._cache is not None:
+            with contextlib.suppress(Exception):
+                self._cache.set(key, value)
 
     def close(self) -> None:
-        self._cache.close()
+        if self._cache is not None:
+            self._cache.close()
 
 
 class ModelDecider:
@@ -215,9 +235,10 @@ class ModelDecider:
                 max_tokens=_ANSWER_TOKENS,
             )
         except InstructorRetryException as err:
-            # With no completion, the failure was the transport (or an HTTP body cut short), not the answer.
+            # Unless the last failure was parsing a completion, it was the transport (or a body cut short).
             cause = err.__cause__
-            if err.last_completion is None and isinstance(cause, openai.OpenAIError | json.JSONDecodeError):
+            parse_errors = [attempt.exception for attempt in err.failed_attempts or ()]
+            if isinstance(cause, openai.OpenAIError | json.JSONDecodeError) and cause not in parse_errors:
                 raise cause from None
             raise
 
@@ -332,6 +353,8 @@ def open_decider(settings: Settings, *, log: Any = None) -> Iterator[Decider]:
         yield RulesDecider()
         return
     cache = AnswerCache(str(settings.cache_dir / "answers")) if settings.use_cache else None
+    if cache is not None and cache.note and log is not None:
+        log(f"warning: {cache.note}")
     with contextlib.ExitStack() as stack:
         if cache is not None:
             stack.callback(cache.close)
