@@ -54,7 +54,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import yaml
-from rapidfuzz import fuzz, utils
+from rapidfuzz import fuzz
 
 ITEM_TYPES: tuple[str, ...] = ("figures", "figures_unit", "statements", "statements_kind", "events")
 """The rows of a report, in display order."""
@@ -74,7 +74,8 @@ _ORG_WORDS = frozenset(
     club federation commission service department statement readout treasury association authority
     organisation organization university universities party group groups board fund media league inc ltd corp
     plc fc centre center tribunal army forces military presidency parliament congress senate cabinet embassy
-    network alliance coalition observers officials lawmakers researchers people data united nations
+    network alliance coalition observers officials lawmakers researchers people data united nations resources
+    systems capital securities holdings international airport airlines technologies industries energy minerals
     """.split()
 )
 
@@ -439,7 +440,7 @@ def names_match(gold: str | None, predicted: str | None) -> bool:
     if not gold or not predicted:
         return False
     if is_organisation(gold):
-        score = fuzz.token_set_ratio(fold(gold), fold(predicted), processor=utils.default_process)
+        score = fuzz.token_set_ratio(" ".join(_name_tokens(gold)), " ".join(_name_tokens(predicted)))
         return bool(score >= SPEAKER_FUZZ)
     gold_surname = surname(gold)
     return bool(gold_surname) and gold_surname == surname(predicted)

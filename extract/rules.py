@@ -25,8 +25,13 @@ _SPEECH = re.compile(rf"(?<!been )(?<!was )(?<!were )(?<!is )(?<!are )\b(?:{SPEE
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
 _PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
-_VERB_THEN_NAME = re.compile(rf"^\s*,?\s*(?:{SPEECH_VERBS})\s+(?=[A-Z])")
-_NAME_THEN_VERB = re.compile(rf"^\s*,?\s*(?:[A-Z][\w’'.-]*\s+){{1,6}}(?:{SPEECH_VERBS})\b")
+_SOURCE_NOUN = re.compile(
+    r"\b(?:officials?|sources?|data|figures|statistics|statement|report|study|survey|poll|estimates?|police|"
+    r"ministry|agency|office|government|presidency|readout|media|analysts?|economists?|experts?|researchers?|"
+    r"spokes(?:man|woman|person)|authorit(?:y|ies)|people familiar|documents?|filings?|records?|results|"
+    r"newspaper|broadcaster|television|radio|observers|monitors?|organi[sz]ers|company|union|council|court)\b",
+    re.IGNORECASE,
+)
 _PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
 MIN_QUOTE_WORDS = 3
 
@@ -107,6 +112,8 @@ class Cast:
         return self.people.get(surname(name.name), name.name)
 
     def is_speaker(self, name: NameAnchor) -> bool:
+        if name.kind == "place":
+            return False
         return name.kind in ("person", "organisation") or surname(name.name) in self.people
 
     def options(self) -> tuple[str, ...]:
@@ -183,13 +190,11 @@ def _source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: 
 
 def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[StatementDraft]:
     options = cast.options()
-    quoted_sentences: set[int] = set()
     previous_speaker: tuple[int, str] | None = None  # (paragraph, speaker) of the last attributed quote
     for quote in anchors.quotes:
         sentence = _sentence_of(prose, quote.start)
         if sentence is None or len(quote.inner.split()) < MIN_QUOTE_WORDS:
             continue
-        quoted_sentences.add(sentence.start)
         speaker, confident = _quote_speaker(text, quote, sentence, anchors, cast)
         if speaker is None and previous_speaker and previous_speaker[0] >= sentence.paragraph - 1:
             speaker, confident = previous_speaker[1], False
@@ -200,8 +205,10 @@ def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Ca
             sentence=sentence, date=_date_in(anchors.times, sentence), quote=quote, confident=confident,
             candidates=options,
         )
+    long_quotes = [q for q in anchors.quotes if len(q.inner.split()) >= MIN_QUOTE_WORDS]
     for sentence in prose:
-        yield from _reported(text, sentence, anchors, cast, has_quote=sentence.start in quoted_sentences)
+        has_quote = any(q.start < sentence.end and sentence.start < q.end for q in long_quotes)
+        yield from _reported(text, sentence, anchors, cast, has_quote=has_quote)
 
 
 def _reported(
@@ -217,9 +224,9 @@ def _reported(
         kind, speaker = "denial", subject
     elif has_quote:
         return  # the quote itself is the statement
-    elif according:
-        kind, speaker = "reported", _according_speaker(text, according, anchors, cast)
-    elif subject and verb_at is not None:
+    elif according and (source := _according_speaker(text, according, anchors, cast)):
+        kind, speaker = "reported", source
+    elif subject and verb_at is not None and not _reports_results(text, verb_at, sentence):
         kind, speaker = "reported", subject
     else:
         return
@@ -227,6 +234,12 @@ def _reported(
         kind=kind, speaker=speaker, text=sentence.text, start=sentence.start, end=sentence.end,
         sentence=sentence, date=_date_in(anchors.times, sentence),
     )
+
+
+def _reports_results(text: str, verb_at: int, sentence: Sentence) -> bool:
+    """ "X reported third-quarter revenue of ..." is an earnings release, not a claim."""
+    return text.startswith(("reported", "posted"), verb_at) and bool(
+        STRONG_EVENTS["earnings"].match(text, verb_at, sentence.end))
 
 
 def _outside_quotes(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]) -> str:
@@ -241,14 +254,9 @@ def _quote_speaker(
     text: str, quote: QuoteAnchor, sentence: Sentence, anchors: Anchors, cast: Cast
 ) -> tuple[str | None, bool]:
     """The speaker of a quote from its attribution, and whether the attribution is adjacent (confident)."""
-    after = text[quote.end : quote.end + 160].split("\n", 1)[0]
-    names_after = [n for n in anchors.names if quote.end <= n.start < quote.end + len(after)]
-    if _VERB_THEN_NAME.match(after) or _NAME_THEN_VERB.match(after):
-        for name in names_after:
-            if cast.is_speaker(name):
-                return cast.canonical(name), True
-    if _PRONOUN_SPEECH.match(after):
-        return _last_person_before(quote.start, anchors, cast), True
+    attributed = _attribution_after(text, quote, anchors, cast)
+    if attributed is not None:
+        return attributed, True
     start = min(sentence.start, quote.start)
     before = [n for n in anchors.names if start <= n.start < quote.start and cast.is_speaker(n)]
     verb = _SPEECH.search(_outside_quotes(text, sentence, anchors.quotes), 0, max(0, quote.start - sentence.start))
@@ -264,6 +272,25 @@ def _quote_speaker(
     return None, False
 
 
+def _attribution_after(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Cast) -> str | None:
+    """ "…,” said X", "…,” X said", "…,” X, the chief officer in Y, told reporters", "…,” she said"."""
+    end = next((s.end for s in anchors.sentences if s.start < quote.end <= s.end), quote.end)
+    after = text[quote.end : min(end, quote.end + 200)].split("\n", 1)[0]
+    verb = _SPEECH.search(after)
+    if verb is None or verb.start() > 120 or any(q.start < quote.end + verb.start() for q in anchors.quotes
+                                                 if q.start >= quote.end):
+        return None
+    verb_at = quote.end + verb.start()
+    speakers = [n for n in anchors.names if quote.end <= n.start < quote.end + len(after) and cast.is_speaker(n)]
+    before = [n for n in speakers if n.start < verb_at]
+    if before:
+        return cast.canonical(before[0])
+    if _PRONOUN_SPEECH.match(after):
+        return _last_person_before(quote.start, anchors, cast)
+    following = [n for n in speakers if verb_at < n.start <= verb_at + 60]
+    return cast.canonical(following[0]) if following and not after[: verb.start()].strip(" ,”’\"'") else None
+
+
 def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast) -> tuple[str | None, int | None]:
     """The name before the first speech verb outside quotes, and where that verb is."""
     outside = _outside_quotes(text, sentence, anchors.quotes)
@@ -273,17 +300,21 @@ def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast
     verb_at = sentence.start + verb.start()
     names = [n for n in anchors.names if sentence.start <= n.start < verb_at and cast.is_speaker(n)]
     if names:
-        return cast.canonical(names[0]), verb_at
+        adjacent = not text[names[-1].end : verb_at].strip(" ,")
+        return cast.canonical(names[-1] if adjacent else names[0]), verb_at
     if _PRONOUN_SUBJECT.search(outside[: verb.start()]):
         return _last_person_before(sentence.start, anchors, cast), verb_at
     return None, verb_at
 
 
-def _according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: Cast) -> str:
+def _according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: Cast) -> str | None:
+    """Who "according to ..." cites: a name in the phrase, or a source described in words, else nobody
+    ("according to the size of their economies" cites no one)."""
     for name in anchors.names:
         if match.start(1) <= name.start < match.end(1) and name.kind != "place":
             return cast.canonical(name)
-    return match.group(1).strip()
+    phrase = match.group(1).strip()
+    return phrase if _SOURCE_NOUN.search(phrase) else None
 
 
 def _last_person_before(pos: int, anchors: Anchors, cast: Cast) -> str | None:

@@ -13,31 +13,31 @@ import re
 
 from extract.anchors.base import NameAnchor, NameKind
 
-_WORD = r"(?:[A-Z]{2,}/[A-Z]{2,}|[A-Z][a-zA-Z'’\-]*[a-zA-Z]|[A-Z]\.?)"
+_LETTER = r"[^\W\d_]"
+_UPPER = r"[^\W\d_a-zß-ÿ]"  # a letter that is not lower case: A-Z and accented capitals (Á, Č, Ž...)
+_WORD = (rf"(?:[A-Z]{{2,}}/[A-Z]{{2,}}|{_UPPER}(?:{_LETTER}|['’-](?!based|made|led|backed|owned|born|style|"
+         rf"controlled|run|funded|listed){_LETTER})+|{_UPPER}\.?)")
 _CONNECTOR = r"(?:of|for|the|de|da|del|der|van|von|bin|al|el|la|le|du)"
 _NAME = re.compile(
     rf"(?<![\w’'])(?:al-|el-)?{_WORD}(?:(?:[ \t]+|-)(?:{_CONNECTOR}[ \t]+)*(?:al-|el-)?{_WORD})*(?![\w])"
 )
 _IRREGULAR_DEMONYMS = frozenset(
     "British French Dutch Swiss Greek Turkish Polish Spanish Danish Swedish Finnish Irish Scottish Welsh "
-    "English Chinese Japanese Vietnamese Lebanese Sudanese Thai Filipino Kurdish Palestinian Saudi Emirati "
+    "English Portuguese Brazilian Chinese Japanese Vietnamese Lebanese Sudanese Thai Filipino Kurdish "
+    "Palestinian Saudi Emirati "
     "Western Eastern Arab Soviet Israeli-made Iranian-made Russian-made US-made".split()
 )
-TITLES = (
-    "President", "Vice President", "Prime Minister", "Deputy Prime Minister", "Foreign Minister",
-    "Defence Minister", "Defense Minister", "Finance Minister", "Interior Minister", "Minister",
-    "Chancellor", "Ambassador", "Governor", "Deputy Governor", "Secretary", "Secretary of State",
-    "Secretary-General", "Spokesman", "Spokeswoman", "Spokesperson", "Chairman", "Chairwoman", "Chair",
-    "Chief Executive", "Chief Financial Officer", "CEO", "CFO", "Chief", "Director", "General", "Gen.",
-    "Colonel", "Col.", "Judge", "Justice", "Chief Justice", "Senator", "Sen.", "Representative", "Rep.",
-    "Mayor", "King", "Queen", "Prince", "Pope", "Sheikh", "Ayatollah", "Supreme Leader", "Mr.", "Mrs.",
-    "Ms.", "Dr.", "Professor", "Prof.", "Coach", "Manager", "Captain", "Commissioner", "Economist",
-    "Analyst", "Inspector", "Officer", "Sir", "Lord", "Lady", "Dame", "Mr", "Mrs", "Ms", "Dr",
+# The last word of a title: "Provincial Forests Minister", "Bank of England Governor", "Chief Financial Officer".
+TITLE_HEADS = frozenset(
+    "President Minister Premier Chancellor Ambassador Envoy Governor Secretary Secretary-General Spokesman "
+    "Spokeswoman Spokesperson Chairman Chairwoman Chairperson Chair Chief Director Head General Gen. Colonel "
+    "Col. Commander Admiral Marshal Lieutenant Lt. Sergeant Sgt. Judge Justice Prosecutor Attorney Senator Sen. "
+    "Representative Rep. Congressman Congresswoman Mayor King Queen Prince Princess Pope Sheikh Ayatollah "
+    "Leader Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr Professor Prof. Coach Manager Captain Commissioner Economist Analyst "
+    "Inspector Officer Superintendent Sir Lord Lady Dame CEO CFO COO Executive Founder Editor Correspondent "
+    "Striker Forward Midfielder Defender Goalkeeper Winger Deputy Vice Minister-President Rapporteur".split()
 )
-_TITLE_WORDS = "|".join(re.escape(t) for t in sorted(TITLES, key=len, reverse=True))
-# "President", "Foreign Minister", and with a nationality first: "Iranian President", "Azerbaijan’s President".
-_TITLE = re.compile(rf"^(?:(?:[A-Z][a-z]+(?:ian|ani|eli|ese|ish|can|ean|ench|i)|[A-Z][\w-]*[’']s)\s+)?"
-                    rf"(?:(?:{_TITLE_WORDS})\s+)+")
+TITLES = tuple(sorted(TITLE_HEADS))
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POSSESSIVE_LEAD = re.compile(r"^[A-Z][\w-]*[’']s\s+")
 _NOT_NAMES = frozenset(
@@ -71,13 +71,28 @@ _PLACES = frozenset(
 _MAX_WORDS = 8
 
 
+# "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —": place, date and outlet.
+DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,(?:[ \w.,]{0,40}?)\([^()\n]{1,40}\)\s*[-–—]+\s*", re.MULTILINE)
+
+
 def find_names(text: str) -> list[NameAnchor]:
-    """Every candidate proper name in ``text``, in order, non-overlapping."""
+    """Every candidate proper name in ``text``, in order, non-overlapping.
+
+    Names inside a wire dateline are places (the city, the country), never speakers; the outlet in its
+    brackets is left out.
+    """
+    datelines = [(m.start(), m.end(), m.group().index("(")) for m in DATELINE.finditer(text)]
     candidates: list[NameAnchor] = []
     for match in _NAME.finditer(text):
         anchor = _make_name(text, match.start(), match.end())
-        if anchor is not None:
-            candidates.append(anchor)
+        if anchor is None:
+            continue
+        line = next(((a, b, paren) for a, b, paren in datelines if a <= anchor.start < b), None)
+        if line is not None:
+            if anchor.start >= line[0] + line[2]:
+                continue  # the outlet: "(Example Wire)"
+            anchor = NameAnchor(anchor.start, anchor.end, anchor.text, anchor.name, "place", None)
+        candidates.append(anchor)
     # A lone capitalised word at a sentence start ("Therefore", "Join") is a name only if the text also
     # capitalises it mid-sentence, or a cue says what it is.
     mid_sentence = {a.name for a in candidates if not _sentence_initial(text, a.start)}
@@ -110,18 +125,41 @@ def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
     span = text[start:end]
     if " " not in span and is_demonym(span):
         return None
-    title_match = _TITLE.match(span)
-    title = title_match.group(0).strip() if title_match else None
-    name = span[title_match.end() :] if title_match else span
-    if not name or name.lower() in _NOT_NAMES or (len(name) == 1):
-        return None
-    if title is None and _POSSESSIVE_LEAD.match(span):
+    if span.isupper() and text[end : end + 1] == "," and (start == 0 or text[start - 1] == "\n"):
+        return NameAnchor(start, end, span, span.title(), "place", None)  # a dateline: "SAN FRANCISCO, Oct 29"
+    if _POSSESSIVE_LEAD.match(span) and not _split_title(span)[0]:
         # "Iran’s Caspian Sea" names the sea; "Iran’s Ambassador" is a title with no name after it.
         rest = _POSSESSIVE_LEAD.sub("", span)
-        if not rest or rest in TITLES:
+        if not rest or rest in TITLE_HEADS:
             return None
         return NameAnchor(start, end, span, rest, _guess_kind(rest, None), None)
+    title, name = _split_title(span)
+    if " of " in name and not _ORG_WORDS.search(name):
+        # "Dewi Kartika of the Jakarta-based ...": a person, then where they work.
+        left = name.split(" of ", 1)[0]
+        if len(left.split()) >= 2:
+            end -= len(name) - len(left)
+            span, name = text[start:end], left
+    if not name or name.lower() in _NOT_NAMES or len(name) == 1:
+        return None
     return NameAnchor(start, end, span, name, _guess_kind(name, title), title)
+
+
+def _split_title(span: str) -> tuple[str | None, str]:
+    """("Chancellor of the Exchequer", "Rebecca Thorne") from "Chancellor of the Exchequer Rebecca Thorne"."""
+    words = span.split()
+    for i in range(len(words) - 2, -1, -1):
+        if words[i] not in TITLE_HEADS:
+            continue
+        j = i + 1
+        if words[j] == "of" and j + 2 < len(words):
+            j += 2 if words[j + 1] != "the" else 3
+        name_words = words[j:]
+        if not name_words or _ORG_WORDS.search(" ".join(name_words)):
+            return None, span
+        cut = span.index(name_words[0], sum(len(w) + 1 for w in words[:j]) - 1 if j else 0)
+        return span[:cut].strip(), span[cut:]
+    return None, span
 
 
 def is_demonym(word: str) -> bool:
