@@ -17,12 +17,14 @@ import click
 from tqdm import tqdm
 
 from extract.ask import open_decider
+from extract.crosscheck import cross_check, format_summary
 from extract.errors import NewsfactsError
-from extract.pipeline import BatchSummary, run_batch
-from extract.read import folder_files, iter_articles
+from extract.evaluate import evaluate, format_report, load_gold, read_feed
+from extract.pipeline import BatchSummary, recheck, run_batch
+from extract.read import folder_files, iter_articles, load_feed
 from extract.settings import load_settings
-from extract.write import FeedWriter
-from schemas import feed_json_schema
+from extract.write import REPORT_NAME, FeedWriter, write_report
+from schemas import FeedRecord, feed_json_schema, report_json_schema
 
 EXIT_FAILED_INPUTS = 1
 EXIT_USAGE = 2
@@ -108,19 +110,82 @@ def run(inputs: tuple[str, ...], out_dir: str, backend: str | None, model: str |
         f"{summary.model_calls} model calls in {summary.seconds:.1f}s -> {where}",
         err=True,
     )
+    if writer.feed_path is not None and writer.out_dir is not None:
+        records, _ = load_feed(writer.feed_path)
+        report = cross_check(records)
+        try:
+            write_report(report, writer.out_dir / REPORT_NAME)
+        except NewsfactsError as err:
+            click.echo(f"error: {err}", err=True)
+            sys.exit(EXIT_FAILED_INPUTS)
+        if not settings.quiet:
+            click.echo(format_summary(report), err=True)
     if summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)
 
 
 @cli.command()
-def schema() -> None:
-    """Print the JSON Schema of one feed line (facts.jsonl).
+@click.option("--report", "of_report", is_flag=True, help="The schema of report.json instead of a feed line.")
+def schema(of_report: bool) -> None:
+    """Print the JSON Schema of one feed line (facts.jsonl), or of report.json.
 
     \b
     Example:
       python -m extract schema > feed.schema.json
+      python -m extract schema --report > report.schema.json
     """
-    click.echo(json.dumps(feed_json_schema(), indent=2, ensure_ascii=False))
+    chosen = report_json_schema() if of_report else feed_json_schema()
+    click.echo(json.dumps(chosen, indent=2, ensure_ascii=False))
+
+
+@cli.command()
+@click.argument("feeds", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", "out_path", default="-", show_default=True, help="Where to write report.json ('-': stdout).")
+@click.option("-q", "--quiet", is_flag=True, default=False, help="No summary on stderr.")
+def check(feeds: tuple[Path, ...], out_path: str, quiet: bool) -> None:
+    """Cross-check existing feeds (from any backend): in-article checks again, where the article text can
+    be read from its recorded source unchanged, and the cross-article report.
+
+    \b
+    Example:
+      python -m extract check out/facts.jsonl other/facts.jsonl --out report.json
+    """
+    records: list[FeedRecord] = []
+    failed = False
+    for feed in feeds:
+        loaded, errors = load_feed(feed)
+        for err in errors:
+            click.echo(f"error: {err}", err=True)
+        failed = failed or bool(errors)
+        records.extend(recheck(loaded))
+    report = cross_check(records)
+    if out_path == "-":
+        click.echo(report.model_dump_json(indent=2))
+    else:
+        write_report(report, Path(out_path))
+    if not quiet:
+        for record in records:
+            bad = [c for c in record.checks if c.status == "fail"]
+            for c in bad:
+                click.echo(f"fail {record.article.id} {c.rule} {c.target}: {c.detail}", err=True)
+        click.echo(format_summary(report), err=True)
+    if failed:
+        sys.exit(EXIT_FAILED_INPUTS)
+
+
+@cli.command(name="eval")
+@click.argument("feed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--gold", "gold_dir", default="gold", show_default=True, type=click.Path(path_type=Path),
+              help="Gold folder: annotations/*.json (and the articles they point at).")
+@click.option("--details", is_flag=True, default=False, help="List missed and spurious items per article.")
+def eval_(feed: Path, gold_dir: Path, details: bool) -> None:
+    """Score a feed against hand-written gold annotations: precision, recall and F1 per item type.
+
+    \b
+    Example:
+      python -m extract gold/articles seeds --out out && python -m extract eval out/facts.jsonl --gold gold
+    """
+    click.echo(format_report(evaluate(load_gold(gold_dir), read_feed(feed)), details=details))
 
 
 def _settings(**flags: Any) -> Any:

@@ -41,12 +41,10 @@ the gold article text. An item with a missing or malformed span is not grounded 
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 import math
 import re
-import sys
 import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -690,18 +688,3 @@ def read_feed(path: Path) -> list[dict[str, Any]]:
             if isinstance(obj, dict):
                 lines.append(obj)
     return lines
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Score a facts.jsonl feed against the gold set.")
-    parser.add_argument("feed", type=Path, help="facts.jsonl written by the pipeline")
-    parser.add_argument("--gold", type=Path, default=Path("gold"), help="gold folder (default: gold)")
-    parser.add_argument("--details", action="store_true", help="list missed and spurious items per article")
-    args = parser.parse_args(argv)
-    report = evaluate(load_gold(args.gold), read_feed(args.feed))
-    print(format_report(report, details=args.details))
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

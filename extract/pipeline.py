@@ -12,13 +12,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from extract import rules
 from extract.anchors import Anchors, find_anchors
 from extract.ask import Decider, Meter, Question, load_prompt
 from extract.check import check_article
 from extract.errors import InputError, InternalError, NewsfactsError
-from extract.read import Article
+from extract.read import Article, read_file
 from extract.validate import validate
 from extract.write import FeedWriter
 from schemas import ArticleInfo, ExtractorInfo, FeedRecord, Usage
@@ -73,6 +74,24 @@ def extract_article(article: Article, decider: Decider, *, run_id: str) -> FeedR
         return record.model_copy(update={"checks": check_article(article.text, anchors, record, title=article.title)})
     except ValueError as err:
         raise InternalError(f"record failed its schema: {err}", article_id=article.id, original=err) from err
+
+
+def recheck(records: Iterable[FeedRecord]) -> Iterable[FeedRecord]:
+    """Run the in-article checks again on feed records whose article text can be read unchanged from its
+    recorded source; the others keep the checks they came with."""
+    for record in records:
+        source = record.article.source
+        path = Path(source) if source and ":" not in Path(source).name else None
+        article = None
+        if path is not None and path.is_file():
+            found = [a for a in read_file(path) if isinstance(a, Article)]
+            article = found[0] if found and found[0].sha256 == record.article.sha256 else None
+        if article is None:
+            yield record
+            continue
+        anchors = find_anchors(article.text, article.published)
+        cleared = record.model_copy(update={"checks": []})
+        yield record.model_copy(update={"checks": check_article(article.text, anchors, cleared, title=article.title)})
 
 
 def _settle_speakers(

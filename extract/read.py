@@ -24,6 +24,7 @@ from typing import IO, Any
 import yaml
 
 from extract.errors import InputError
+from schemas import FeedRecord
 
 ARTICLE_SUFFIXES = (".txt", ".md", ".jsonl")
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)\r?\n---[ \t]*(?:\r?\n|\Z)", re.DOTALL)
@@ -214,3 +215,22 @@ def _dateline(text: str) -> tuple[dt.date | None, str | None]:
 
 def _optional_str(value: object) -> str | None:
     return None if value is None else str(value)
+
+
+def load_feed(path: Path) -> tuple[list[FeedRecord], list[InputError]]:
+    """The records of a ``facts.jsonl`` feed, validated against the schema; bad lines come back as errors."""
+    records: list[FeedRecord] = []
+    errors: list[InputError] = []
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as err:
+        return [], [InputError(f"cannot read feed: {err}", source=str(path), original=err)]
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            records.append(FeedRecord.model_validate_json(line))
+        except ValueError as err:
+            first = str(err).splitlines()[0]
+            errors.append(InputError(f"not a feed line: {first}", source=f"{path}:{number}", original=err))
+    return records, errors

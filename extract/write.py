@@ -17,9 +17,10 @@ from types import TracebackType
 from typing import IO
 
 from extract.errors import NewsfactsError, OutputError
-from schemas import FeedRecord
+from schemas import FeedRecord, Report
 
 FEED_NAME = "facts.jsonl"
+REPORT_NAME = "report.json"
 ERRORS_NAME = "errors.jsonl"
 
 
@@ -76,3 +77,16 @@ def _append_line(handle: IO[bytes], line: str, *, durable: bool) -> None:
             os.fsync(handle.fileno())
     except OSError as err:
         raise OutputError(f"cannot append to the feed: {err.strerror or err}", original=err) from err
+
+
+def write_report(report: Report, path: Path) -> None:
+    """Write the cross-article report atomically: a temporary file, fsynced, then renamed over ``path``."""
+    temporary = path.with_name(path.name + ".tmp")
+    try:
+        with open(temporary, "wb") as handle:
+            handle.write(report.model_dump_json(indent=2).encode("utf-8") + b"\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except OSError as err:
+        raise OutputError(f"cannot write {path}: {err.strerror or err}", original=err) from err

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from pydantic import ValidationError
 
 from extract.cli import cli
-from schemas import Evidence, Figure, feed_json_schema
+from schemas import Evidence, Figure, feed_json_schema, report_json_schema
 
 SCHEMA_FILE = Path(__file__).resolve().parent.parent / "schemas" / "feed.schema.json"
 
@@ -36,3 +36,11 @@ def test_figure_unit_must_be_a_known_unit() -> None:
     with pytest.raises(ValidationError):
         Figure(id="f1", value=12, unit="furlongs", about=None, source=None, quantity=span, evidence=span)
     assert Figure(id="f1", value=12, unit="other:km", about=None, source=None, quantity=span, evidence=span)
+
+
+REPORT_FILE = SCHEMA_FILE.with_name("report.schema.json")
+
+
+def test_committed_report_schema_matches_the_models() -> None:
+    committed = json.loads(REPORT_FILE.read_text(encoding="utf-8"))
+    assert committed == report_json_schema(), "run `python -m extract schema --report > schemas/report.schema.json`"
