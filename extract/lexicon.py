@@ -12,12 +12,13 @@ from __future__ import annotations
 import re
 
 SPEECH_VERBS = (
-    "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|declared|"
+    "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|"
     "argued|claimed|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
     "accused|assured|assuring|reaffirmed|reiterated|announced|announces|confirmed|suggested|described|"
     "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
     "responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
-    "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters"
+    "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters|invited|"
+    "voiced|conceded|found that|ruled that|concluded that|cited"
 )
 DENIAL_VERBS = r"denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|disputed|disputes"
 

@@ -207,13 +207,14 @@ def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Ca
         )
     long_quotes = [q for q in anchors.quotes if len(q.inner.split()) >= MIN_QUOTE_WORDS]
     for sentence in prose:
-        has_quote = any(q.start < sentence.end and sentence.start < q.end for q in long_quotes)
-        yield from _reported(text, sentence, anchors, cast, has_quote=has_quote)
+        inside = [q for q in long_quotes if q.start < sentence.end and sentence.start < q.end]
+        yield from _reported(text, sentence, anchors, cast, bare_quote=_bare_attribution(text, sentence, inside))
 
 
 def _reported(
-    text: str, sentence: Sentence, anchors: Anchors, cast: Cast, *, has_quote: bool
+    text: str, sentence: Sentence, anchors: Anchors, cast: Cast, *, bare_quote: bool
 ) -> Iterable[StatementDraft]:
+    """One reported or denial statement per sentence, unless the sentence only attributes a quote."""
     if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
         return  # headlines and captions without a sentence ending
     speech_text = _outside_quotes(text, sentence, anchors.quotes)
@@ -222,8 +223,8 @@ def _reported(
     subject, verb_at = _subject_speaker(text, sentence, anchors, cast)
     if denial and subject:
         kind, speaker = "denial", subject
-    elif has_quote:
-        return  # the quote itself is the statement
+    elif bare_quote:
+        return  # "“…,” X said": the quote itself is the statement
     elif according and (source := _according_speaker(text, according, anchors, cast)):
         kind, speaker = "reported", source
     elif subject and verb_at is not None and not _reports_results(text, verb_at, sentence):
@@ -234,6 +235,17 @@ def _reported(
         kind=kind, speaker=speaker, text=sentence.text, start=sentence.start, end=sentence.end,
         sentence=sentence, date=_date_in(anchors.times, sentence),
     )
+
+
+def _bare_attribution(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]) -> bool:
+    """True when the sentence is a quote plus its attribution ("“…,” X said", "X said: “…”"), with no
+    claim of its own outside the quote marks."""
+    if not quotes:
+        return False
+    if quotes[0].start <= sentence.start + 1:
+        return True
+    lead = text[sentence.start : quotes[0].start].rstrip()
+    return lead.endswith((":", ",")) and len(lead.split()) <= 12
 
 
 def _reports_results(text: str, verb_at: int, sentence: Sentence) -> bool:
@@ -304,15 +316,47 @@ def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast
         return cast.canonical(names[-1] if adjacent else names[0]), verb_at
     if _PRONOUN_SUBJECT.search(outside[: verb.start()]):
         return _last_person_before(sentence.start, anchors, cast), verb_at
-    return None, verb_at
+    return _described_subject(text, sentence.start, verb_at, anchors, cast), verb_at
+
+
+_LEAD_CLAUSE = re.compile(r"^(?:[^,]{0,60},\s+)?(?:(?:however|meanwhile|also|separately),?\s+)?", re.IGNORECASE)
+_DESCRIBED = re.compile(r"^(?:the |a |an )?((?:[\w’'-]+ ){0,4}?[\w’'-]+?)(?: also| have| has| had| later| then|"
+                        r" repeatedly| firmly| quickly| previously| initially| again)*\s*$", re.IGNORECASE)
+_SPEAKER_HEADS = re.compile(
+    r"(?:officials?|groups?|ministry|government|commission|committee|council|court|company|alliance|union|"
+    r"spokes(?:man|woman|person)|lawyers?|lawmakers|analysts?|economists?|residents|police|agency|office|"
+    r"presidency|authorit(?:y|ies)|statement|readout|observers|board|bank|party|campaign|club|regulator|"
+    r"prosecutors?|critics|opposition|investors|unions|employers|experts|researchers|scientists)$",
+    re.IGNORECASE,
+)
+
+
+def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cast: Cast) -> str | None:
+    """A subject without a name: "Environmental groups said", "The commission rejected" (which, when the
+    article names a "State Election Commission", is that organisation), or a country: "Baku insisted"."""
+    lead = text[start:verb_at]
+    places = [n for n in anchors.names if start <= n.start < verb_at and n.kind == "place"]
+    if places and not text[places[-1].end : verb_at].strip(" ,") and len(lead.split()) <= 6:
+        return places[-1].name
+    clause = lead[_LEAD_CLAUSE.match(lead).end() if _LEAD_CLAUSE.match(lead) else 0 :]  # type: ignore[union-attr]
+    described = _DESCRIBED.match(clause)
+    if not described or any(ch.isdigit() for ch in clause):
+        return None
+    phrase = described.group(1).strip()
+    if not _SPEAKER_HEADS.search(phrase):
+        return None
+    head = phrase.split()[-1].lower()
+    known = [org for org in cast.organisations if org.split()[-1].lower() == head]
+    return known[0] if len(known) == 1 else phrase
 
 
 def _according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: Cast) -> str | None:
     """Who "according to ..." cites: a name in the phrase, or a source described in words, else nobody
     ("according to the size of their economies" cites no one)."""
-    for name in anchors.names:
-        if match.start(1) <= name.start < match.end(1) and name.kind != "place":
-            return cast.canonical(name)
+    named = [n for n in anchors.names if match.start(1) <= n.start < match.end(1) and n.kind != "place"]
+    people = [n for n in named if n.kind == "person" or surname(n.name) in cast.people]
+    if named:
+        return cast.canonical((people or named)[0])
     phrase = match.group(1).strip()
     return phrase if _SOURCE_NOUN.search(phrase) else None
 
