@@ -21,7 +21,7 @@ from extract.anchors import Anchors, NameAnchor, NumberAnchor, QuoteAnchor, Sent
 from extract.anchors.names import surname
 from extract.lexicon import DENIAL_VERBS, SPEECH_VERBS, STRONG_EVENTS, WEAK_EVENTS
 
-_SPEECH = re.compile(rf"(?<!been )(?<!was )(?<!were )(?<!is )(?<!are )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
+_SPEECH = re.compile(rf"(?<!\bbeen )(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
 _PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
@@ -86,6 +86,7 @@ class Cast:
     """The people and organisations of one article, so "Aliyev" resolves to "Ilham Aliyev"."""
 
     people: dict[str, str] = field(default_factory=dict)  # surname -> full name
+    given_first: dict[str, str] = field(default_factory=dict)  # first word -> full name ("Nguyen Thanh Binh")
     organisations: set[str] = field(default_factory=set)
     short_forms: dict[str, str] = field(default_factory=dict)  # "Stockholm ... Institute" -> "SIPRI"
 
@@ -104,17 +105,28 @@ class Cast:
                 key = surname(name.name)
                 if len(name.name) > len(cast.people.get(key, "")):
                     cast.people[key] = name.name
+                words = name.name.split()
+                if len(words) >= 2:
+                    cast.given_first.setdefault(words[0], name.name)
         return cast
+
+    def _full_name(self, name: str) -> str | None:
+        """The article's full name for a short reference: by surname ("Aliyev"), else, for a one-word
+        reference, by the first word of a full name, as with family-name-first names ("Nguyen")."""
+        found = self.people.get(surname(name))
+        if found is None and " " not in name:
+            found = self.given_first.get(name)
+        return found
 
     def canonical(self, name: NameAnchor) -> str:
         if name.name in self.short_forms:
             return self.short_forms[name.name]
-        return self.people.get(surname(name.name), name.name)
+        return self._full_name(name.name) or name.name
 
     def is_speaker(self, name: NameAnchor) -> bool:
         if name.kind == "place":
             return False
-        return name.kind in ("person", "organisation") or surname(name.name) in self.people
+        return name.kind in ("person", "organisation") or self._full_name(name.name) is not None
 
     def options(self) -> tuple[str, ...]:
         return tuple(sorted(set(self.people.values()) | self.organisations))
@@ -276,7 +288,7 @@ def _quote_speaker(
         verb_at = sentence.start + verb.start()
         subjects = [n for n in before if n.start < verb_at]
         if subjects:
-            return cast.canonical(subjects[0]), True
+            return cast.canonical(_subject_of(text, subjects, verb_at)), True
         if _PRONOUN_SUBJECT.search(text, start, verb_at):
             return _last_person_before(quote.start, anchors, cast), False
     if before:
@@ -296,7 +308,7 @@ def _attribution_after(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Ca
     speakers = [n for n in anchors.names if quote.end <= n.start < quote.end + len(after) and cast.is_speaker(n)]
     before = [n for n in speakers if n.start < verb_at]
     if before:
-        return cast.canonical(before[0])
+        return cast.canonical(_subject_of(text, before, verb_at))
     if _PRONOUN_SPEECH.match(after):
         return _last_person_before(quote.start, anchors, cast)
     following = [n for n in speakers if verb_at < n.start <= verb_at + 60]
@@ -312,8 +324,7 @@ def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast
     verb_at = sentence.start + verb.start()
     names = [n for n in anchors.names if sentence.start <= n.start < verb_at and cast.is_speaker(n)]
     if names:
-        adjacent = not text[names[-1].end : verb_at].strip(" ,")
-        return cast.canonical(names[-1] if adjacent else names[0]), verb_at
+        return cast.canonical(_subject_of(text, names, verb_at)), verb_at
     if _PRONOUN_SUBJECT.search(outside[: verb.start()]):
         return _last_person_before(sentence.start, anchors, cast), verb_at
     return _described_subject(text, sentence.start, verb_at, anchors, cast), verb_at
@@ -329,6 +340,13 @@ _SPEAKER_HEADS = re.compile(
     r"prosecutors?|critics|opposition|investors|unions|employers|experts|researchers|scientists)$",
     re.IGNORECASE,
 )
+
+
+def _subject_of(text: str, names: Sequence[NameAnchor], verb_at: int) -> NameAnchor:
+    """The name that is the subject of a speech verb: the one right before it ("Redbank chief executive
+    Paul Sheridan said"), else the first of the clause ("Sheridan, who joined in 2019, said")."""
+    adjacent = not text[names[-1].end : verb_at].strip(" ,")
+    return names[-1] if adjacent else names[0]
 
 
 def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cast: Cast) -> str | None:

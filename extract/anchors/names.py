@@ -35,7 +35,9 @@ TITLE_HEADS = frozenset(
     "Representative Rep. Congressman Congresswoman Mayor King Queen Prince Princess Pope Sheikh Ayatollah "
     "Leader Mr. Mrs. Ms. Dr. Mr Mrs Ms Dr Professor Prof. Coach Manager Captain Commissioner Economist Analyst "
     "Inspector Officer Superintendent Sir Lord Lady Dame CEO CFO COO Executive Founder Editor Correspondent "
-    "Striker Forward Midfielder Defender Goalkeeper Winger Deputy Vice Minister-President Rapporteur".split()
+    "Striker Forward Midfielder Defender Goalkeeper Winger Deputy Vice Minister-President Rapporteur "
+    "Archbishop Bishop Cardinal Rabbi Imam Reverend Rev. Gov. Maj. Capt. Brig. Det. Detective Constable "
+    "Councillor Councilor Cllr Sheriff Magistrate Supt. Treasurer Auditor-General Governor-General".split()
 )
 TITLES = tuple(sorted(TITLE_HEADS))
 _POSSESSIVE = re.compile(r"[’']s?$")
@@ -57,6 +59,7 @@ _ORG_WORDS = re.compile(
     r"Army|Navy|Guard|Police|Service|Board|Centre|Center|Foundation|League|Airlines|Holdings|Network|"
     r"Press|Radio|Television|Summit|Programme|Program)\b"
 )
+_STATE_WORDS = re.compile(r"\b(?:Republic|States|Kingdom|Emirates|Islands|Federation|Territory|Province|Region)\b")
 _PLACES = frozenset(
     "Iran Israel Azerbaijan Armenia Russia Ukraine Turkey Georgia Iraq Syria Lebanon Jordan Egypt Gaza "
     "China Japan India Pakistan Afghanistan Germany France Italy Spain Portugal Britain England Scotland "
@@ -134,10 +137,11 @@ def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
             return None
         return NameAnchor(start, end, span, rest, _guess_kind(rest, None), None)
     title, name = _split_title(span)
-    if " of " in name and not _ORG_WORDS.search(name):
-        # "Dewi Kartika of the Jakarta-based ...": a person, then where they work.
+    if " of " in name:
+        # "Dewi Kartika of the Jakarta-based ...", "Justice Helen Moriarty of the Federal Court": a person,
+        # then where they work; not "Bank of England", "Democratic Republic of Congo".
         left = name.split(" of ", 1)[0]
-        if len(left.split()) >= 2:
+        if len(left.split()) >= 2 and not _ORG_WORDS.search(left) and not _STATE_WORDS.search(left):
             end -= len(name) - len(left)
             span, name = text[start:end], left
     if not name or name.lower() in _NOT_NAMES or len(name) == 1:
@@ -155,7 +159,7 @@ def _split_title(span: str) -> tuple[str | None, str]:
         if words[j] == "of" and j + 2 < len(words):
             j += 2 if words[j + 1] != "the" else 3
         name_words = words[j:]
-        if not name_words or _ORG_WORDS.search(" ".join(name_words)):
+        if not name_words or _ORG_WORDS.search(" ".join(name_words).split(" of ", 1)[0]):
             return None, span
         cut = span.index(name_words[0], sum(len(w) + 1 for w in words[:j]) - 1 if j else 0)
         return span[:cut].strip(), span[cut:]

@@ -93,11 +93,16 @@ _QUAL_WORDS: Final[tuple[tuple[Qualifier, str], ...]] = (
     ("under", "under below just_under"), ("up to", "as_many_as as_much_as"), ("exactly", "exactly precisely"))
 _QUALS: Final = {w.replace("_", " "): q for q, words in _QUAL_WORDS for w in words.split()}
 _CUR_PREFIX: Final = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP",
-                      "GBP": "GBP", "A$": "other:AUD", "C$": "other:CAD", "NZ$": "other:NZD",
-                      "HK$": "other:HKD", "S$": "other:SGD", "¥": "other:JPY"}
+                      "GBP": "GBP", "A$": "other:aud", "C$": "other:cad", "NZ$": "other:nzd",
+                      "HK$": "other:hkd", "S$": "other:sgd", "¥": "other:jpy"}
 _CUR_WORDS: Final = {"dollar": "USD", "us dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP",
-                     "pounds sterling": "GBP", "yuan": "other:CNY", "yen": "other:JPY", "rupee": "other:INR",
-                     "rouble": "other:RUB", "ruble": "other:RUB"}
+                     "pounds sterling": "GBP", "yuan": "other:cny", "yen": "other:jpy", "rupee": "other:inr",
+                     "rouble": "other:rub", "ruble": "other:rub", "swiss franc": "other:chf",
+                     "franc": "other:chf", "rand": "other:zar", "naira": "other:ngn",
+                     "peso": "other:mxn", "reais": "other:brl", "lira": "other:try",
+                     "krona": "other:sek", "kronor": "other:sek", "krone": "other:nok", "zloty": "other:pln",
+                     "ringgit": "other:myr", "baht": "other:thb", "dirham": "other:aed", "riyal": "other:sar",
+                     "shekel": "other:ils", "hryvnia": "other:uah", "taka": "other:bdt"}
 _MEASURE: Final = {w.replace("_", " "): unit for unit, words in (
     ("km", "km kms kilometre kilometer kilometres kilometers"), ("kg", "kg kilogram kilograms kilogrammes"),
     ("square_km", "square_kilometres square_kilometers sq_km km2"), ("square_mile", "square_miles"),
@@ -112,7 +117,7 @@ _MEASURE: Final = {w.replace("_", " "): unit for unit, words in (
     ("point", "points")) for w in words.split()}
 _SCALES: Final = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
                   "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12}
-_GLUED_UNITS: Final = {**{k: "other:" + v for k, v in _MEASURE.items() if " " not in k},
+_GLUED_UNITS: Final = {**{k: "other:" + v.lower() for k, v in _MEASURE.items() if " " not in k},
                        "pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point"}
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
@@ -134,12 +139,13 @@ _DAY_RANGE: Final = re.compile(r"\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d)")
 _CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*)[ \u00a0]\Z")
 _SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn))\b")
 _RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>-to-|\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
-                           r"(?P<cur2>US\$|[$€£])?")
+                           r"(?P<cur2>US\$|[ACHKNSZ]{1,2}\$|[$€£¥])?")
 _PCT_AFTER: Final = re.compile(r"\s?%|\s+per\s?cent\b", re.I)
 _UNIT_AFTER: Final = re.compile(rf"""(?i:
   (?P<pp>\s+percentage[\s-]points?\b|\s?ppts?\b)
  |(?P<bp>\s+basis[\s-]points?\b|\s?bps?\b)
  |(?P<pct>\s?%|\s?-?per\s?-?cent\b|\s+pct\b)
+ |(?P<cents>\s+(?:cents?|pence)\b)
  |(?P<cur>\s+(?:{_alt(_CUR_WORDS)})s?\b)
  |(?P<age>-years?-old\b|\s+years?\s+old\b)
  |(?P<time>[\s-](?:day|week|month|year|hour|minute)s?\b)
@@ -368,6 +374,20 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
     return _Range("range", end2, low, high) if high > low else None
 
 
+_CENTS: Final = "cents"
+_CENT_CURRENCY: Final = re.compile(r"US\$|[$€£]|\b(?:USD|EUR|GBP|dollars?|euros?|pounds?)\b")
+
+
+def _cents_currency(text: str, pos: int) -> str:
+    """ "61 cents" is dollars unless the money mentioned just before is euros or pounds; pence are pounds."""
+    if text[pos:pos + 40].split(None, 2)[1:2] == ["pence"]:
+        return "GBP"
+    found = list(_CENT_CURRENCY.finditer(text, max(0, pos - 600), pos))
+    mark = found[-1].group().lower() if found else "$"
+    return "EUR" if mark in ("€", "eur", "euro", "euros") else "GBP" if mark in ("£", "gbp", "pound", "pounds") \
+        else "USD"
+
+
 def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
     """Unit word after a number: (unit, new end, hyphen word); None when nothing unit-like follows."""
     m = _UNIT_AFTER.match(text, pos)
@@ -385,7 +405,9 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
     elif g == "time":
         unit = raw.rstrip("s")
     elif g == "meas":
-        unit = "other:" + _MEASURE[raw]
+        unit = "other:" + _MEASURE[raw].lower()
+    elif g == "cents":
+        unit = _CENTS
     return unit, m.end(), None
 
 
@@ -466,6 +488,10 @@ def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
         unit = "magnitude"
     if "cur" in lp:
         unit = _CUR_PREFIX[lp["cur"][1].strip()]
+    if unit == _CENTS:
+        if rng is not None or scale is not None:
+            return None
+        unit, scale = _cents_currency(text, c.start), Decimal("0.01")
     if unit == "day" and text[c.start:c.end + 1].lower() == "one ":
         return None  # "one day he left"
     if unit is None and rng is None and scale is None:

@@ -1,0 +1,51 @@
+"""Attribution and drafting rules on short hand-written passages: who said it, what kind of statement."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extract import rules
+from extract.anchors import find_anchors
+
+
+def _statements(text: str) -> list[tuple[str | None, str, str]]:
+    draft = rules.draft(text, find_anchors(text, dt.date(2025, 6, 18)))
+    return [(s.speaker, s.kind, text[s.start : s.end]) for s in draft.statements]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("“Haze does not stop at borders,” Malaysian Prime Minister Hamzah Idris said at a news "
+                     "conference.", "Hamzah Idris", id="surname-ending-in-is"),
+        pytest.param("Mallari and her counterpart, Nguyen Thanh Binh, met on Tuesday.\n\n“We do not want a small "
+                     "incident to become a big problem,” Nguyen told reporters.", "Nguyen Thanh Binh",
+                     id="family-name-first"),
+        pytest.param("“We will review the judgment carefully,” Redbank chief executive Paul Sheridan said in a "
+                     "statement.", "Paul Sheridan", id="company-before-person"),
+        pytest.param("Newcastle manager Graham Pettigrew said the club had made him its \"number one target\" "
+                     "for the window.", "Graham Pettigrew", id="subject-next-to-verb"),
+    ],
+)
+def test_quote_speaker(text: str, speaker: str) -> None:
+    quotes = [s for s in _statements(text) if s[1] == "quote"]
+    assert quotes and quotes[0][0] == speaker
+
+
+def test_person_of_institution_is_the_person() -> None:
+    text = "Justice Helen Moriarty of the Federal Court found that the company had breached its approvals."
+    assert _statements(text)[0][0] == "Helen Moriarty"
+
+
+def test_was_said_is_not_an_attribution() -> None:
+    """"is said" / "was said" are passive: no speaker is invented for them."""
+    text = "The bridge was said to be unsafe for years before it closed."
+    assert all(speaker is None or "bridge" not in speaker.lower() for speaker, _, _ in _statements(text))
+
+
+def test_denial_kind() -> None:
+    text = "Vietnam's foreign ministry denied the accusation, saying the Philippine vessel had blocked the boat."
+    found = _statements(text)
+    assert found and found[0][1] == "denial"
