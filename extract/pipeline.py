@@ -1,8 +1,9 @@
 """The pipeline: read -> find anchors -> ask the model -> validate -> check -> write, one article at a time.
 
 :func:`extract_article` is the whole per-article path and returns a :class:`~schemas.FeedRecord`;
-:func:`run_batch` drives a batch through it with a progress report, writing each article as soon as it
-is done, so a failure in one article costs only that article.
+:func:`run_batch` drives a batch through it with a progress report, on one thread or several, writing each
+article in input order as soon as it is done, so a failure in one article costs only that article and a
+rerun into the same feed picks up where the last one stopped.
 """
 
 from __future__ import annotations
@@ -10,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import time
 import uuid
+from collections import deque
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,9 +21,10 @@ from extract import rules
 from extract.anchors import Anchors, find_anchors
 from extract.ask import Decider, Meter, Question, load_prompt
 from extract.check import check_article
+from extract.chunks import CHUNK_CHARS, chunks, merge_anchors, merge_items, shift
 from extract.errors import InputError, InternalError, NewsfactsError
 from extract.read import Article, read_file
-from extract.validate import validate
+from extract.validate import Validated, validate
 from extract.write import FeedWriter
 from schemas import ArticleInfo, ExtractorInfo, FeedRecord, Usage
 
@@ -39,15 +43,24 @@ def prompt_fingerprint() -> tuple[str, str]:
 def extract_article(article: Article, decider: Decider, *, run_id: str) -> FeedRecord:
     """Extract, validate and check one article.
 
+    An article longer than :data:`~extract.chunks.CHUNK_CHARS` is read in pieces of whole paragraphs, each
+    through anchors, rules and validation on its own, with every offset moved back into the whole text.
+
     Raises:
         ModelCallError: the model could not be reached within the retry budget.
         InternalError: a record failed its own schema, which is a bug.
     """
-    anchors = find_anchors(article.text, article.published)
-    draft = rules.draft(article.text, anchors)
     meter = Meter()
-    speakers = _settle_speakers(article, anchors, draft, decider, meter)
-    items = validate(article.text, draft, speakers)
+    items = Validated()
+    found: list[Anchors] = []
+    for chunk in chunks(article.text, CHUNK_CHARS):
+        anchors = find_anchors(chunk.text, article.published)
+        draft = rules.draft(chunk.text, anchors)
+        moved_anchors, moved_draft = shift((anchors, draft), chunk)
+        found.append(moved_anchors)
+        speakers = _settle_speakers(article, moved_anchors, moved_draft, decider, meter)
+        merge_items(items, validate(chunk.text, draft, speakers), chunk)
+    anchors = merge_anchors(found)
     prompt_version, prompt_hash = prompt_fingerprint()
     try:
         record = FeedRecord(
@@ -97,21 +110,36 @@ def recheck(records: Iterable[FeedRecord]) -> Iterable[FeedRecord]:
 def _settle_speakers(
     article: Article, anchors: Anchors, draft: rules.Draft, decider: Decider, meter: Meter
 ) -> dict[int, str | None]:
-    """Ask the decider who speaks, only for quotes whose attribution the rules are not sure of."""
+    """Ask the decider who speaks, only for quotes the rules could not attribute at all.
+
+    Measured on the gold set (benchmarks/bench_quality.py), the packaged small models choose worse than
+    the rules' own guess when the rules have one, so they only fill the gaps; the options are the names
+    in the passage the model reads, nearest to the quote first."""
     settled: dict[int, str | None] = {}
     for index, statement in enumerate(draft.statements):
-        if statement.quote is None or statement.confident or not statement.candidates:
+        if statement.quote is None or statement.speaker is not None or not statement.candidates:
             continue
-        options = (*statement.candidates[:24], UNKNOWN)
-        question = Question(
-            SPEAKER_PROMPT,
-            {"passage": _passage(article.text, statement.start, statement.end), "quote": statement.text},
-            options,
-        )
+        passage = _passage(article.text, statement.start, statement.end)
+        nearby = _passage_candidates(passage, statement.text, statement.candidates)
+        if not nearby:
+            continue
+        options = (*nearby, UNKNOWN)
+        question = Question(SPEAKER_PROMPT, {"passage": passage, "quote": statement.text}, options)
         answer = decider.choose(question, article_sha256=article.sha256, meter=meter)
         if answer is not None and answer != UNKNOWN:
             settled[index] = answer
     return settled
+
+
+def _passage_candidates(passage: str, quote: str, candidates: tuple[str, ...], limit: int = 6) -> tuple[str, ...]:
+    """The candidates the passage mentions (by full name or surname), nearest to the quote first."""
+    at = max(passage.find(quote), 0)
+    found: list[tuple[int, str]] = []
+    for name in candidates:
+        spots = [m for m in (passage.rfind(name), passage.rfind(name.split()[-1])) if m != -1]
+        if spots:
+            found.append((min(abs(spot - at) for spot in spots), name))
+    return tuple(name for _, name in sorted(found)[:limit])
 
 
 def _passage(text: str, start: int, end: int) -> str:
@@ -128,7 +156,10 @@ def _passage(text: str, start: int, end: int) -> str:
 
 @dataclass
 class BatchSummary:
+    """What a batch did: articles written, skipped (already in the feed), answered only from the cache, failed."""
+
     done: int = 0
+    skipped: int = 0
     failed: int = 0
     cached: int = 0
     model_calls: int = 0
@@ -137,6 +168,7 @@ class BatchSummary:
 
 
 Progress = Callable[[BatchSummary, int | None], None]
+Warn = Callable[[str], None]
 
 
 def run_batch(
@@ -144,50 +176,139 @@ def run_batch(
     decider: Decider,
     writer: FeedWriter,
     *,
+    concurrency: int = 1,
     total: int | None = None,
     progress: Progress | None = None,
-    warn: Callable[[str], None] | None = None,
+    warn: Warn | None = None,
 ) -> BatchSummary:
-    """Extract every article and write it at once; errors are recorded and the batch goes on."""
-    summary = BatchSummary()
-    run_id = uuid.uuid4().hex[:12]
+    """Extract every article and write each one as soon as it and every article before it are done.
+
+    An article whose id and sha256 are already in the feed (an earlier run into the same folder) is
+    skipped; one whose id is there with another sha256 is extracted again and its new line replaces the
+    old one (see :class:`~extract.write.FeedWriter`). With ``concurrency`` above 1, that many articles are
+    extracted at once on threads sharing ``decider``; at most ``2 * concurrency`` inputs are read ahead of
+    the last one written, and the feed stays in input order. A failed article is recorded and the batch
+    goes on.
+
+    Args:
+        articles: the inputs in order; an InputError stands for an input that could not be read.
+        decider: answers the model's questions; must be safe to share between threads when
+            ``concurrency`` > 1 (every decider in :mod:`extract.ask` is).
+        writer: the open feed.
+        concurrency: how many articles are extracted at once.
+        total: how many inputs there are, if known, passed on to ``progress``.
+        progress: called once per input, in input order, as its outcome is written.
+        warn: receives one line per warning or error.
+
+    Returns:
+        The counts; ``seconds`` is the wall time of the batch.
+    """
+    if concurrency < 1:
+        raise ValueError(f"concurrency must be at least 1, not {concurrency}")
+    batch = _Batch(decider, writer, progress=progress, total=total, warn=warn)
     began = time.monotonic()
-    seen: dict[str, int] = {}
-    for item in articles:
+    window: deque[_Job] = deque()  # inputs started and not yet written, in input order
+    pool = ThreadPoolExecutor(concurrency, thread_name_prefix="extract") if concurrency > 1 else None
+    try:
+        for item in articles:
+            window.append(batch.start(item, pool))
+            while window and (window[0].ready() or len(window) >= 2 * concurrency):
+                batch.finish(window.popleft())
+        while window:
+            batch.finish(window.popleft())
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+    batch.summary.seconds = time.monotonic() - began
+    return batch.summary
+
+
+@dataclass
+class _Job:
+    """One input on its way to the feed: an error, a skip, or an extraction (maybe still running)."""
+
+    item: Article | NewsfactsError
+    future: Future[FeedRecord] | None = None
+
+    def ready(self) -> bool:
+        return self.future is None or self.future.done()
+
+
+class _Batch:
+    """The state of one batch: the run id, the ids seen so far, the summary, and where outcomes go."""
+
+    def __init__(
+        self, decider: Decider, writer: FeedWriter, *, progress: Progress | None, total: int | None,
+        warn: Warn | None,
+    ) -> None:
+        self.decider = decider
+        self.writer = writer
+        self.progress = progress
+        self.total = total
+        self.warn = warn
+        self.run_id = uuid.uuid4().hex[:12]
+        self.seen: dict[str, int] = {}
+        self.summary = BatchSummary()
+
+    def start(self, item: Article | InputError, pool: ThreadPoolExecutor | None) -> _Job:
+        """Decide what to do with one input and, if it needs extracting, start it (at once without a pool)."""
         if isinstance(item, NewsfactsError):
-            _fail(summary, writer, item, warn)
+            return _Job(item)
+        article = _unique_id(item, self.seen, self.warn)
+        for message in article.warnings:
+            self._warn(f"{article.source}: {message}")
+        written = self.writer.written_sha256(article.id)
+        if written == article.sha256:
+            return _Job(article)
+        if written is not None:
+            self._warn(f"{article.source}: {article.id!r} changed since it was written (new sha256); "
+                       "extracting it again, its new line replaces the old one")
+        future: Future[FeedRecord]
+        if pool is not None:
+            future = pool.submit(extract_article, article, self.decider, run_id=self.run_id)
         else:
-            article = _unique_id(item, seen, warn)
-            for message in article.warnings:
-                if warn:
-                    warn(f"{article.source}: {message}")
+            future = Future()
             try:
-                record = extract_article(article, decider, run_id=run_id)
+                future.set_result(extract_article(article, self.decider, run_id=self.run_id))
+            except Exception as err:  # handed over exactly as a pool would: finish() sorts it out
+                future.set_exception(err)
+        return _Job(article, future)
+
+    def finish(self, job: _Job) -> None:
+        """Write one input's outcome (waiting for its extraction if need be) and report progress."""
+        summary = self.summary
+        if isinstance(job.item, NewsfactsError):
+            self._fail(job.item)
+        elif job.future is None:
+            summary.skipped += 1
+        else:
+            try:
+                record = job.future.result()
             except NewsfactsError as err:
-                err.article_id = err.article_id or article.id
-                err.source = err.source or article.source
-                _fail(summary, writer, err, warn)
+                err.article_id = err.article_id or job.item.id
+                err.source = err.source or job.item.source
+                self._fail(err)
             else:
-                writer.write(record)
+                self.writer.write(record)
                 summary.done += 1
                 summary.model_calls += record.extractor.model_calls
                 if record.extractor.cache_hits and not record.extractor.model_calls:
                     summary.cached += 1
-        if progress:
-            progress(summary, total)
-    summary.seconds = time.monotonic() - began
-    return summary
+        if self.progress:
+            self.progress(summary, self.total)
+
+    def _fail(self, err: NewsfactsError) -> None:
+        self.summary.failed += 1
+        self.summary.failures.append(str(err))
+        self.writer.write_error(err)
+        self._warn(f"error: {err}")
+
+    def _warn(self, message: str) -> None:
+        if self.warn:
+            self.warn(message)
 
 
-def _fail(summary: BatchSummary, writer: FeedWriter, err: NewsfactsError, warn: Callable[[str], None] | None) -> None:
-    summary.failed += 1
-    summary.failures.append(str(err))
-    writer.write_error(err)
-    if warn:
-        warn(f"error: {err}")
-
-
-def _unique_id(article: Article, seen: dict[str, int], warn: Callable[[str], None] | None) -> Article:
+def _unique_id(article: Article, seen: dict[str, int], warn: Warn | None) -> Article:
     """Duplicate ids get a suffix (``id~2``) so every feed line stays addressable."""
     count = seen.get(article.id, 0) + 1
     seen[article.id] = count
