@@ -159,15 +159,24 @@ def _figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast)
         yield FigureDraft(
             number=number,
             sentence=sentence,
-            about=_about(text, number, sentence),
+            about=_about(text, number, sentence, anchors.times),
             source=_source_of(text, number.start, sentence, anchors, cast),
             period=_period(anchors.times, sentence),
         )
 
 
-def _about(text: str, number: NumberAnchor, sentence: Sentence) -> str | None:
+_DANGLING = frozenset("between from in since during until by on at of and or the a an to over for".split())
+
+
+def _about(text: str, number: NumberAnchor, sentence: Sentence, times: Sequence[TimeAnchor] = ()) -> str | None:
+    """What a figure measures: the words after it, up to ten, stopping before a date or period (which
+    the record keeps apart) and without a dangling preposition ("... between 2016" is cut to "...")."""
     tail = _ABOUT_TAIL.match(text[number.end : sentence.end])
-    words = (tail.group(0) if tail else "").split()[:10]
+    stop = number.end + len(tail.group(0) if tail else "")
+    stop = min([t.start for t in times if number.end < t.start < stop and t.kind != "duration"], default=stop)
+    words = text[number.end : stop].split()[:10]
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
     phrase = " ".join(words).strip(" -")
     if number.noun and not phrase.startswith(number.noun):
         phrase = f"{number.noun} {phrase}".strip()
@@ -267,11 +276,13 @@ def _reports_results(text: str, verb_at: int, sentence: Sentence) -> bool:
 
 
 def _outside_quotes(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]) -> str:
-    chars = list(text[sentence.start : sentence.end])
+    """The sentence with every quoted character blanked out, so offsets stay those of the sentence."""
+    outside = text[sentence.start : sentence.end]
     for quote in quotes:
-        for i in range(max(quote.start, sentence.start), min(quote.end, sentence.end)):
-            chars[i - sentence.start] = " "
-    return "".join(chars)
+        if quote.start < sentence.end and sentence.start < quote.end:
+            a, b = max(quote.start, sentence.start) - sentence.start, min(quote.end, sentence.end) - sentence.start
+            outside = outside[:a] + " " * (b - a) + outside[b:]
+    return outside
 
 
 def _quote_speaker(
@@ -394,7 +405,13 @@ def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
             continue
         times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
                  and t.kind in ("date", "weekday", "relative", "month")]
-        kind = _event_kind(_outside_quotes(text, sentence, anchors.quotes), dated=bool(times))
+        outside = _outside_quotes(text, sentence, anchors.quotes)
+        speech = _SPEECH.search(outside)
+        # What someone says happened is their statement; the event is what the sentence itself reports.
+        # Only the call or meeting where it was said stays an event ("X urged Y during a phone call").
+        kind = _event_kind(outside[: speech.start()] if speech else outside, dated=bool(times))
+        if kind is None and speech:
+            kind = _event_kind(outside, dated=bool(times), kinds=_SPEECH_SETTINGS)
         if kind is None:
             continue
         dated = next((t for t in times if t.date), None)
@@ -412,10 +429,14 @@ def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
         )
 
 
-def _event_kind(sentence_text: str, *, dated: bool) -> str | None:
+_SPEECH_SETTINGS = frozenset({"call", "meeting"})
+
+
+def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None = None) -> str | None:
     """The kind of the earliest strong trigger; else, in a dated sentence, of the earliest weak one."""
     for triggers in (STRONG_EVENTS, WEAK_EVENTS if dated else {}):
-        found = [(m.start(), kind) for kind, pattern in triggers.items() if (m := pattern.search(sentence_text))]
+        found = [(m.start(), kind) for kind, pattern in triggers.items()
+                 if (kinds is None or kind in kinds) and (m := pattern.search(sentence_text))]
         if found:
             return min(found)[1]
     return None

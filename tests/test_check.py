@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
 
@@ -93,3 +94,46 @@ def test_a_figure_whose_value_is_not_in_its_text_is_not_grounded() -> None:
 def test_every_evidence_span_is_checked() -> None:
     [check] = _checks(_record(WAR.format(n=12)), "evidence_exact")
     assert check.status == "pass"
+
+
+# ---------------------------------------------------------------------------------------------- seeds
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+def _seed(stem: str, published: str | None = None) -> FeedRecord:
+    return _record((SEEDS / f"{stem}.txt").read_text(encoding="utf-8"), published)
+
+
+def test_seed_004_tuesday_resolves_against_publication_date() -> None:
+    """Published Thursday 2025-06-26, "earlier this week on Tuesday" is 2025-06-24: the ceasefire."""
+    text = (SEEDS / "004_0c482b0b10fe7e75.txt").read_text(encoding="utf-8")
+    times = find_anchors(text, dt.date(2025, 6, 26)).times
+    tuesday = [t for t in times if t.text == "earlier this week on Tuesday"]
+    assert [t.date for t in tuesday] == ["2025-06-24"]
+    ceasefire = [e for e in _seed("004_0c482b0b10fe7e75", "2025-06-26").events if "ceasefire" in e.evidence.text]
+    assert ceasefire and ceasefire[0].date == "2025-06-24"
+
+
+def test_seed_004_without_publication_date_leaves_tuesday_unresolved() -> None:
+    text = (SEEDS / "004_0c482b0b10fe7e75.txt").read_text(encoding="utf-8")
+    tuesday = [t for t in find_anchors(text, None).times if t.text == "earlier this week on Tuesday"]
+    assert tuesday and tuesday[0].date is None and tuesday[0].reason
+
+
+@pytest.mark.parametrize("stem", ["001_2f07fd0f5ed94aae", "004_0c482b0b10fe7e75"])
+def test_seed_twelve_day_war_agrees_with_its_dates(stem: str) -> None:
+    """The seeds that state both the start (June 13) and the ceasefire (June 24); seed 002 states only the
+    start, so its "12-day" is checked across articles (tests/test_crosscheck.py)."""
+    record = _seed(stem, "2025-06-26")
+    twelve = {f.id for f in record.figures if f.quantity.text == "12-day"}
+    verdicts = [c for c in _checks(record, "duration_vs_range") if c.target in twelve]
+    assert verdicts and all(c.status == "pass" for c in verdicts), verdicts
+
+
+def test_seed_000_sipri_figure_is_grounded_with_source_and_period() -> None:
+    record = _seed("000_2ef88da32bef47c9")
+    sipri = [f for f in record.figures if "69 percent" in f.quantity.text]
+    assert [(f.value, f.unit, f.source, f.period, f.qualifier) for f in sipri] == [
+        (69, "percent", "SIPRI", "2016-2020", "approximately")]
+    assert [c.status for c in _checks(record, "grounded") if c.target == sipri[0].id] == ["pass"]

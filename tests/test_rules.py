@@ -49,3 +49,27 @@ def test_denial_kind() -> None:
     text = "Vietnam's foreign ministry denied the accusation, saying the Philippine vessel had blocked the boat."
     found = _statements(text)
     assert found and found[0][1] == "denial"
+
+
+def _events(text: str) -> list[str]:
+    return [e.kind for e in rules.draft(text, find_anchors(text, dt.date(2025, 11, 6))).events]
+
+
+def test_what_a_speaker_says_happened_is_a_statement_not_an_event() -> None:
+    assert _events("Spokesperson Narayan Bhattarai said on Thursday that 2,314 people were injured.") == []
+    assert _events("Rescuers said on Thursday that 2,314 people were injured.") == []
+
+
+def test_the_call_where_something_was_said_stays_an_event() -> None:
+    text = "Pezeshkian urged President Ilham Aliyev during a phone call on Thursday to investigate the claims."
+    assert _events(text) == ["call"]
+
+
+def test_an_event_reported_by_the_sentence_itself() -> None:
+    assert _events("An earthquake struck western Nepal on Thursday, killing at least 97 people.") == ["disaster"]
+
+
+def test_about_stops_before_a_period() -> None:
+    text = "Israel supplied approximately 69 percent of arms imported by Azerbaijan between 2016 and 2020."
+    figures = rules.draft(text, find_anchors(text, None)).figures
+    assert [f.about for f in figures] == ["of arms imported by Azerbaijan"]
