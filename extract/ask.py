@@ -8,9 +8,11 @@ This is the only module that imports ``openai`` or ``instructor``. Every model c
 honours it too), with the options as a ``Literal`` enum so even a 135M-parameter model answers in a few
 tokens and cannot answer outside the list. ``tenacity`` retries transient failures (timeouts, connection
 errors, 429 honouring Retry-After, 5xx) with bounded exponential backoff and jitter; ``instructor`` re-asks
-on a validation error, bounded by ``max_reasks``. Answers are cached on disk (``diskcache``) by backend,
-model, prompt version and hash, answer schema, the article's sha256 and the question, so a second run over
-the same inputs makes no model call.
+on a validation error, bounded by ``max_reasks``. One :class:`RateGate` per decider is shared by every
+thread of a run: a 429 holds it for the Retry-After, and no thread sends a request until it opens. Answers
+are cached on disk (``diskcache``, safe to share between threads) by backend, model, prompt version and
+hash, answer schema, the article's sha256 and the question, so a second run over the same inputs makes no
+model call.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ import hashlib
 import json
 import os
 import string
+import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -169,8 +172,39 @@ class AnswerCache:
             self._cache.close()
 
 
+class RateGate:
+    """One backoff shared by every thread: after a 429, nobody sends a request until the wait is over.
+
+    ``hold(seconds)`` closes the gate until ``seconds`` from now (never shortening an earlier hold);
+    ``wait()`` blocks until it is open. Thread-safe.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._until = 0.0
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + seconds)
+
+    def wait(self) -> float:
+        """Block until the gate is open; returns the seconds spent waiting."""
+        waited = 0.0
+        while True:
+            with self._lock:
+                remaining = self._until - time.monotonic()
+            if remaining <= 0:
+                return waited
+            time.sleep(remaining)
+            waited += remaining
+
+
 class ModelDecider:
-    """Settles questions with a model behind an OpenAI-compatible endpoint, through instructor."""
+    """Settles questions with a model behind an OpenAI-compatible endpoint, through instructor.
+
+    Safe to share between threads: the client is connected once under a lock, attempts are counted per
+    thread, and every request first passes the decider's :class:`RateGate`.
+    """
 
     def __init__(
         self,
@@ -187,21 +221,36 @@ class ModelDecider:
         self._cache = cache
         self._connect = connect
         self._client: instructor.Instructor | None = None
-        self._attempts = 0
+        self._client_lock = threading.Lock()
+        self._local = threading.local()  # this thread's attempt count for the question it is asking
+        self.gate = RateGate()
         self.startup_seconds = 0.0  # time the embedded server took to start, when this run started it
 
     @property
     def client(self) -> instructor.Instructor:
         """Connected on first use: a run whose answers are all cached never starts a server."""
-        if self._client is None:
-            import instructor
+        with self._client_lock:
+            if self._client is None:
+                import instructor
 
-            self._client = instructor.from_openai(self._connect(), mode=instructor.Mode.TOOLS)
-            self._client.on("completion:kwargs", self._count_attempt)
-        return self._client
+                client = instructor.from_openai(self._connect(), mode=instructor.Mode.TOOLS)
+                client.on("completion:kwargs", self._before_request)
+                self._client = client
+            return self._client
 
-    def _count_attempt(self, *args: Any, **kwargs: Any) -> None:
-        self._attempts += 1
+    def _before_request(self, *args: Any, **kwargs: Any) -> None:
+        """instructor calls this before every request, re-asks included: wait out a rate limit, count it."""
+        self.gate.wait()
+        self._local.attempts = getattr(self._local, "attempts", 0) + 1
+
+    def _backoff(self, state: RetryCallState) -> float:
+        """The wait before the next try; a 429 makes every thread wait, not only this one."""
+        import openai
+
+        seconds = _wait_for_retry(state)
+        if state.outcome is not None and isinstance(state.outcome.exception(), openai.RateLimitError):
+            self.gate.hold(seconds)
+        return seconds
 
     def choose(self, question: Question, *, article_sha256: str, meter: Meter) -> str | None:
         prompt = load_prompt(question.prompt_id)
@@ -261,14 +310,14 @@ class ModelDecider:
         from instructor.core import InstructorRetryException
 
         messages = prompt.render({**question.variables, "options": ", ".join(question.options)})
-        self._attempts = 0
+        self._local.attempts = 0
         meter.model_calls += 1
         client = self.client  # connects (or starts the local server) outside the timed part
         began = time.monotonic()
         try:
             for attempt in Retrying(
                 retry=retry_if_exception(_is_transient),
-                wait=_wait_for_retry,
+                wait=self._backoff,
                 stop=stop_after_attempt(self._settings.max_retries + 1),
                 reraise=True,
             ):
@@ -276,15 +325,15 @@ class ModelDecider:
                     result, completion = self._create(client, answer_model, messages)
         except InstructorRetryException as err:
             meter.model_seconds += time.monotonic() - began
-            meter.attempts += self._attempts
+            meter.attempts += self._local.attempts
             meter.failures.append(f"{prompt.id}: no valid answer after {err.n_attempts} attempts")
             return None, _usage(getattr(err, "total_usage", None))
         except (openai.OpenAIError, json.JSONDecodeError) as err:
             meter.model_seconds += time.monotonic() - began
-            meter.attempts += self._attempts
+            meter.attempts += self._local.attempts
             raise ModelCallError(f"model call failed: {_describe(err)}", original=err) from err
         meter.model_seconds += time.monotonic() - began
-        meter.attempts += self._attempts
+        meter.attempts += self._local.attempts
         return str(result.answer), _usage(completion.usage)
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 from tqdm import tqdm
@@ -22,6 +22,7 @@ from extract.errors import NewsfactsError
 from extract.evaluate import evaluate, format_report, load_gold, read_feed
 from extract.pipeline import BatchSummary, recheck, run_batch
 from extract.read import folder_files, iter_articles, load_feed
+from extract.review import write_review
 from extract.settings import load_settings
 from extract.write import REPORT_NAME, FeedWriter, write_report
 from schemas import FeedRecord, feed_json_schema, report_json_schema
@@ -56,6 +57,14 @@ def cli() -> None:
 @click.argument("inputs", nargs=-1, required=True)
 @click.option("--out", "out_dir", default="out", show_default=True,
               help="Folder for facts.jsonl and errors.jsonl; '-' streams the feed to stdout.")
+@click.option("--resume/--fresh", default=True, show_default=True,
+              help="Resume: skip articles already in DIR/facts.jsonl (same id and sha256) and append the rest. "
+              "Fresh: start the feed over.")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "json"]), default="jsonl", show_default=True,
+              help="jsonl: one record a line; json: also DIR/facts.json, one array written at the end "
+              "(with --out -, one array on stdout).")
+@click.option("--concurrency", type=click.IntRange(min=1), default=None,
+              help="Articles extracted at once [EXTRACT_CONCURRENCY; default 1]; the feed stays in input order.")
 @click.option("--backend", type=click.Choice(["auto", "openai", "local", "rules"]), default=None,
               help="Model backend [env EXTRACT_BACKEND; default auto: openai if a key or base URL is set, "
               "else the embedded local model if installed, else rules].")
@@ -68,45 +77,52 @@ def cli() -> None:
 @click.option("--encoding-errors", type=click.Choice(["strict", "replace"]), default=None,
               help="strict: invalid UTF-8 is an error; replace: read it with U+FFFD and a warning.")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="No progress bar or log lines.")
-def run(inputs: tuple[str, ...], out_dir: str, backend: str | None, model: str | None, base_url: str | None,
-        no_cache: bool, cache_dir: Path | None, timeout: float | None, encoding_errors: str | None,
-        quiet: bool) -> None:
+def run(inputs: tuple[str, ...], out_dir: str, resume: bool, fmt: Literal["jsonl", "json"], concurrency: int | None,
+        backend: str | None, model: str | None, base_url: str | None, no_cache: bool, cache_dir: Path | None,
+        timeout: float | None, encoding_errors: str | None, quiet: bool) -> None:
     """Extract facts from INPUTS (files, folders, or - for JSON Lines on stdin) into DIR/facts.jsonl.
+
+    Running again into the same DIR resumes: articles already in the feed are skipped, the rest (and
+    every input that failed before) are extracted and appended.
 
     \b
     Example:
       python -m extract seeds/ --out out
+      python -m extract big.jsonl --out out --concurrency 8     # rerun the same command after a crash
       python -m extract article.md --backend rules --out - | jq '.figures[].value'
     """
     settings = _settings(backend=backend, model=model, base_url=base_url, use_cache=False if no_cache else None,
                          cache_dir=cache_dir, timeout=timeout, encoding_errors=encoding_errors,
-                         quiet=True if quiet else None)
+                         concurrency=concurrency, quiet=True if quiet else None)
     log = _logger(settings.quiet)
     total = _count_articles(inputs, None if out_dir == "-" else Path(out_dir))
     bar = tqdm(total=total, unit="article", file=sys.stderr, disable=settings.quiet, dynamic_ncols=True)
 
     def progress(summary: BatchSummary, _total: int | None) -> None:
-        bar.set_postfix(cached=summary.cached, failed=summary.failed, refresh=False)
+        bar.set_postfix(skipped=summary.skipped, cached=summary.cached, failed=summary.failed, refresh=False)
         bar.update(1)
 
     try:
-        with FeedWriter(out_dir) as writer, open_decider(settings, log=log) as decider:
+        with FeedWriter(out_dir, fresh=not resume, fmt=fmt, warn=log) as writer, \
+                open_decider(settings, log=log) as decider:
+            if writer.resumed:
+                log(f"resuming {writer.feed_path}: {writer.resumed} articles already there (--fresh starts over)")
             articles = iter_articles(inputs, stdin=sys.stdin, encoding_errors=settings.encoding_errors,
                                      exclude=writer.out_dir)
-            summary = run_batch(articles, decider, writer, total=total, progress=progress,
-                                warn=lambda m: (bar.write(m, file=sys.stderr) if not settings.quiet else None))
+            summary = run_batch(articles, decider, writer, concurrency=settings.concurrency, total=total,
+                                progress=progress, warn=log)
     except NewsfactsError as err:
         bar.close()
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
     except KeyboardInterrupt:
         bar.close()
-        click.echo("interrupted: articles finished so far are in the feed", err=True)
+        click.echo("interrupted: articles finished so far are in the feed; run again to resume", err=True)
         sys.exit(130)
     bar.close()
-    where = "stdout" if writer.feed_path is None else str(writer.feed_path)
+    where = "stdout" if writer.output_path is None else str(writer.output_path)
     click.echo(
-        f"done {summary.done}, cached {summary.cached}, failed {summary.failed}; "
+        f"done {summary.done}, skipped {summary.skipped}, cached {summary.cached}, failed {summary.failed}; "
         f"{summary.model_calls} model calls in {summary.seconds:.1f}s -> {where}",
         err=True,
     )
@@ -170,6 +186,32 @@ def check(feeds: tuple[Path, ...], out_path: str, quiet: bool) -> None:
                 click.echo(f"fail {record.article.id} {c.rule} {c.target}: {c.detail}", err=True)
         click.echo(format_summary(report), err=True)
     if failed:
+        sys.exit(EXIT_FAILED_INPUTS)
+
+
+@cli.command()
+@click.argument("out_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
+def review(out_dir: Path) -> None:
+    """Write DIR/review.html from DIR/facts.jsonl and DIR/report.json: one self-contained page with every
+    figure, statement and event highlighted on its article, the checks, the rejected items and the
+    cross-article groups. Article text is read again from each record's source when unchanged.
+
+    \b
+    Example:
+      python -m extract seeds/ --backend rules --out out && python -m extract review out
+      xdg-open out/review.html
+    """
+    try:
+        summary = write_review(out_dir)
+    except NewsfactsError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    for problem in summary.errors:
+        click.echo(f"error: {problem}", err=True)
+    for article_id in summary.without_text:
+        click.echo(f"warning: {article_id}: article text not available, evidence shown without it", err=True)
+    click.echo(f"{summary.articles} articles -> {summary.path}", err=True)
+    if summary.errors:
         sys.exit(EXIT_FAILED_INPUTS)
 
 

@@ -50,6 +50,7 @@ class Settings:
     n_ctx: int = 2048
     server_start_timeout: float = 180.0
     encoding_errors: Literal["strict", "replace"] = "strict"
+    concurrency: int = 1
     quiet: bool = False
 
     def __post_init__(self) -> None:
@@ -57,6 +58,8 @@ class Settings:
             raise ConfigError(f"unknown backend {self.backend!r}; choose from {', '.join(get_args(Backend))}")
         if self.max_retries < 0 or self.max_reasks < 0:
             raise ConfigError("retries cannot be negative")
+        if self.concurrency < 1:
+            raise ConfigError(f"concurrency must be at least 1, not {self.concurrency}")
 
 
 _ENV_ALIASES = {"api_key": "OPENAI_API_KEY", "base_url": "OPENAI_BASE_URL"}
@@ -131,6 +134,6 @@ def _coerce(name: str, value: Any) -> Any:
         raise ValueError(f"{name} must be true or false, not {value!r}")
     if name in ("timeout", "server_start_timeout"):
         return float(value)
-    if name in ("max_retries", "max_reasks", "n_threads", "n_ctx"):
+    if name in ("max_retries", "max_reasks", "n_threads", "n_ctx", "concurrency"):
         return int(value)
     return value

@@ -7,7 +7,8 @@ client (``httpx2`` underneath) and ``instructor`` in ``Mode.TOOLS``. Cassettes r
 this server lets a test script the unhappy ones -- rate limits with ``Retry-After``, 5xx errors,
 stalls past the client timeout, connections dropped mid-body, cut-off JSON, and tool-call arguments
 that parse as JSON but fail the schema or cite made-up anchors -- and then inspect what the client
-sent (``requests``), how often (``calls``) and when (``timestamps`` / ``intervals()``).
+sent (``requests``), how often (``calls``), when (``timestamps`` / ``intervals()``) and how many at
+once (``max_in_flight``).
 
 Usage::
 
@@ -21,7 +22,9 @@ Usage::
 A ``Step`` answers ONE ``POST /v1/chat/completions``. A list script is consumed in order, after which
 ``default`` answers (``Step.ok({})`` unless given). A callable script ``fn(request_body) -> Step``
 decides per request (returning ``None`` falls back to ``default``); ``hash_fraction(body, 0.1)``
-picks a deterministic ~10% of requests by a hash of the body. ``GET /v1/models`` answers a one-model
+picks a deterministic ~10% of requests by a hash of the body; ``first_option(body)`` answers a
+constrained choice (a tool whose ``answer`` is an enum, as ``extract.ask`` sends) with its first option
+that is not ``unknown``. ``GET /v1/models`` answers a one-model
 list so readiness probes work. Any other path gets a 404 with an OpenAI-style error body.
 
 Which ``openai`` (3.3.0) exception each fault produces (``max_retries=0``; see test_fault_server.py):
@@ -81,7 +84,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any, Literal
 
-__all__ = ["LOOPBACK_ALLOWED_HOSTS", "FaultServer", "Step", "hash_fraction"]
+__all__ = ["LOOPBACK_ALLOWED_HOSTS", "FaultServer", "Step", "first_option", "hash_fraction"]
 
 #: Regexes for pytest-recording's ``allowed_hosts`` that let a client reach this server only.
 LOOPBACK_ALLOWED_HOSTS: list[str] = [r"127\.0\.0\.1$"]
@@ -177,6 +180,15 @@ class Step:
     def truncated_json(cls) -> Step:
         """200 with a consistent Content-Length but a cut-off JSON document as the body."""
         return cls(kind="truncated_json")
+
+
+def first_option(request: dict[str, Any]) -> Step:
+    """A valid answer to a constrained choice: the first option of the tool's ``answer`` enum that is not
+    ``unknown`` (``{}`` when the request has no such enum)."""
+    tools = request.get("tools") or [{}]
+    properties = ((tools[0].get("function") or {}).get("parameters") or {}).get("properties") or {}
+    options = [o for o in (properties.get("answer") or {}).get("enum") or [] if o != "unknown"]
+    return Step.ok({"answer": options[0]} if options else {})
 
 
 def _tool_name(request: dict[str, Any]) -> str:
@@ -309,10 +321,16 @@ class _Handler(BaseHTTPRequestHandler):
             request = None
         if not isinstance(request, dict):
             self.server.fault._record({"_invalid_json": raw.decode("utf-8", "replace")})
-            self._send_json(400, _error_body(400, "request body is not a JSON object"))
+            try:
+                self._send_json(400, _error_body(400, "request body is not a JSON object"))
+            finally:
+                self.server.fault._answered()
             return
         seq = self.server.fault._record(request)
-        self._answer(self.server.fault._next_step(request), request, seq)
+        try:
+            self._answer(self.server.fault._next_step(request), request, seq)
+        finally:
+            self.server.fault._answered()
 
     def _answer(self, step: Step, request: dict[str, Any], seq: int) -> None:
         fault = self.server.fault
@@ -373,6 +391,8 @@ class FaultServer:
         self._thread: threading.Thread | None = None
         self.requests: list[dict[str, Any]] = []
         self._timestamps: list[float] = []
+        self._in_flight = 0
+        self._max_in_flight = 0
         self.base_url = ""
         self.port = 0
 
@@ -437,6 +457,12 @@ class FaultServer:
         with self._lock:
             return list(self._timestamps)
 
+    @property
+    def max_in_flight(self) -> int:
+        """The most chat requests being answered at the same moment (read, not yet fully answered)."""
+        with self._lock:
+            return self._max_in_flight
+
     def intervals(self) -> list[float]:
         """Seconds between consecutive chat requests (e.g. to check Retry-After was honoured)."""
         ts = self.timestamps
@@ -448,7 +474,13 @@ class FaultServer:
         with self._lock:
             self.requests.append(request)
             self._timestamps.append(now)
+            self._in_flight += 1
+            self._max_in_flight = max(self._max_in_flight, self._in_flight)
             return next(self._seq)
+
+    def _answered(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
 
     def _next_step(self, request: dict[str, Any]) -> Step:
         script = self._script
