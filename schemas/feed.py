@@ -60,6 +60,11 @@ class ArticleInfo(_Strict):
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of the article text (UTF-8).")
     chars: int = Field(ge=0, description="Length of the article text in code points; offsets index into it.")
     source: str | None = Field(default=None, description="The input the article was read from.")
+    text: str | None = Field(
+        default=None,
+        description="the article text the offsets index into, included when it cannot be read back from "
+        "`source`, e.g. HTML reduced to its main text",
+    )
 
 
 class Usage(_Strict):

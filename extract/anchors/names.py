@@ -72,6 +72,8 @@ _PLACES = frozenset(
     "Markazi Arak Nagorno-Karabakh United States Kingdom".split()
 )
 _MAX_WORDS = 8
+_DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ic", "ite", "ni")
+_PLACE_STEMS = frozenset(place.rstrip("aey") for place in _PLACES if len(place) > 3)
 
 
 # "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —": place, date and outlet.
@@ -171,11 +173,8 @@ def is_demonym(word: str) -> bool:
     if word in _IRREGULAR_DEMONYMS or word in _PLACES:
         return word in _IRREGULAR_DEMONYMS
     stem = word.removesuffix("-made")
-    return any(
-        stem.startswith(place.rstrip("aey")) and 0 < len(stem) - len(place.rstrip("aey")) <= 4
-        and stem[len(place.rstrip("aey")):] in ("i", "ian", "an", "n", "ese", "ish", "ic", "ite", "ni")
-        for place in _PLACES if len(place) > 3
-    )
+    # A place's stem plus a demonym ending: "Iran" + "ian", "Azerbaij" + "ani", "Israel" + "i".
+    return any(stem.endswith(ending) and stem[: -len(ending)] in _PLACE_STEMS for ending in _DEMONYM_ENDINGS)
 
 
 def _guess_kind(name: str, title: str | None) -> NameKind:
