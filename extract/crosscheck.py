@@ -208,6 +208,7 @@ class _Name:
     spellings: Counter[str] = field(default_factory=Counter)
     long_forms: list[str] = field(default_factory=list)
     mentions: list[Mention] = field(default_factory=list)
+    seen: set[tuple[str, str, str, str]] = field(default_factory=set)  # mention keys, for O(1) dedup
     titled: bool = False
     cue: str = "unknown"  # what find_names guesses: organisation, person, place, unknown
 
@@ -295,7 +296,9 @@ def resolve_entities(records: Sequence[FeedRecord]) -> tuple[list[Entity], dict[
             node = names[key] = _Name(key, len(names), cue=cue)
         node.spellings[cleaned] += 1
         node.titled |= titled
-        if mention not in node.mentions:
+        mention_key = (mention.article, mention.item, mention.field, mention.text)
+        if mention_key not in node.seen:
+            node.seen.add(mention_key)
             node.mentions.append(mention)
         if _is_acronym(cleaned):
             long = _long_form(cleaned, evidence)

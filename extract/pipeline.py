@@ -69,7 +69,7 @@ def extract_article(article: Article, decider: Decider, *, run_id: str) -> FeedR
                 published=article.published.isoformat() if article.published else None,
                 published_source=article.published_source,  # type: ignore[arg-type]
                 url=article.url, outlet=article.outlet, sha256=article.sha256, chars=len(article.text),
-                source=article.source,
+                source=article.source, text=article.text if article.text_in_feed else None,
             ),
             extractor=ExtractorInfo(
                 backend=decider.backend, model=decider.model, prompt_version=prompt_version,
@@ -132,8 +132,11 @@ def _settle_speakers(
 
 
 def _passage_candidates(passage: str, quote: str, candidates: tuple[str, ...], limit: int = 6) -> tuple[str, ...]:
-    """The candidates the passage mentions (by full name or surname), nearest to the quote first."""
+    """The candidates the passage mentions (by full name or surname) outside the quote itself, nearest to
+    the quote first: a name that only the quote contains cannot be offered as its speaker."""
     at = max(passage.find(quote), 0)
+    if quote and quote in passage:
+        passage = passage[:at] + " " * len(quote) + passage[at + len(quote):]
     found: list[tuple[int, str]] = []
     for name in candidates:
         spots = [m for m in (passage.rfind(name), passage.rfind(name.split()[-1])) if m != -1]
@@ -143,8 +146,13 @@ def _passage_candidates(passage: str, quote: str, candidates: tuple[str, ...], l
 
 
 def _passage(text: str, start: int, end: int) -> str:
-    """The quote's paragraph and the one before it, cut to a budget the small model can read."""
-    para_start = text.rfind("\n", 0, max(0, text.rfind("\n", 0, start)))
+    """The quote's paragraph and the one before it (blank lines between paragraphs skipped), cut to a
+    budget the small model can read."""
+    own_start = text.rfind("\n", 0, start)
+    previous_end = own_start
+    while previous_end > 0 and not text[text.rfind("\n", 0, previous_end) + 1 : previous_end].strip():
+        previous_end = text.rfind("\n", 0, previous_end)
+    para_start = text.rfind("\n", 0, previous_end) if previous_end > 0 else -1
     para_end = text.find("\n", end)
     passage = text[para_start + 1 : para_end if para_end != -1 else len(text)].strip()
     if len(passage) > _PASSAGE_CHARS:
@@ -170,6 +178,10 @@ class BatchSummary:
 Progress = Callable[[BatchSummary, int | None], None]
 Warn = Callable[[str], None]
 
+#: Inputs read beyond those being extracted, so that one slow article does not idle the other threads
+#: while the feed waits for it (records are written in input order).
+READ_AHEAD = 64
+
 
 def run_batch(
     articles: Iterable[Article | InputError],
@@ -186,9 +198,9 @@ def run_batch(
     An article whose id and sha256 are already in the feed (an earlier run into the same folder) is
     skipped; one whose id is there with another sha256 is extracted again and its new line replaces the
     old one (see :class:`~extract.write.FeedWriter`). With ``concurrency`` above 1, that many articles are
-    extracted at once on threads sharing ``decider``; at most ``2 * concurrency`` inputs are read ahead of
-    the last one written, and the feed stays in input order. A failed article is recorded and the batch
-    goes on.
+    extracted at once on threads sharing ``decider``; at most ``concurrency + READ_AHEAD`` inputs are held
+    between reading and writing, and the feed stays in input order. A failed article is recorded and the
+    batch goes on.
 
     Args:
         articles: the inputs in order; an InputError stands for an input that could not be read.
@@ -212,7 +224,7 @@ def run_batch(
     try:
         for item in articles:
             window.append(batch.start(item, pool))
-            while window and (window[0].ready() or len(window) >= 2 * concurrency):
+            while window and (window[0].ready() or len(window) >= concurrency + READ_AHEAD):
                 batch.finish(window.popleft())
         while window:
             batch.finish(window.popleft())
