@@ -3,6 +3,7 @@
 Usage (the local rows need ``scripts/setup-local``; gemma needs ``NEWSFACTS_GEMMA=1 scripts/setup-local``)::
 
     python benchmarks/bench_quality.py [--backends rules,local:smollm2-135m-instruct,local:gemma3-270m]
+    python benchmarks/bench_quality.py --gold gold/heldout --inputs gold/heldout/articles   # held-out set
 
 Each backend runs over every gold article (``gold/articles`` and ``seeds``) with an empty answer cache, so
 every model decision is really made; the feed is then scored with ``python -m extract eval``'s rules.
@@ -80,9 +81,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--backends", default="rules,local:smollm2-135m-instruct,local:gemma3-270m")
     parser.add_argument("--gold", default=str(ROOT / "gold"))
+    parser.add_argument("--inputs", default=f"{ROOT / 'gold' / 'articles'},{ROOT / 'seeds'}",
+                        help="comma-separated article folders the gold annotates")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
-    inputs = [str(ROOT / "gold" / "articles"), str(ROOT / "seeds")]
+    inputs = args.inputs.split(",")
     rows = []
     for spec in args.backends.split(","):
         if spec.startswith("local") and not llama_server_available():
@@ -93,7 +96,7 @@ def main() -> int:
     print(markdown(rows))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "quality.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    (out / f"quality-{Path(args.gold).name}.json").write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
     best = max(rows, key=lambda r: sum(r["scores"][t]["f1"] for t in BAR)) if rows else None
     if best is not None:
         print(f"\nbest on the bar's types: {best['backend']}", file=sys.stderr)

@@ -39,7 +39,8 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"won (?:[\w’'-]+ ){0,3}?(?:seats|votes|the election|the vote|a majority|re-election)",
     "vote": r"voted (?:[\w’'-]+ ){0,3}?(?:to|for|against)|approved (?:[\w’'-]+ ){0,3}?(?:by|in) a vote",
     "decision": r"(?:raised|cut|lowered|held|kept|left|hiked|reduced) (?:its |the |their )?(?:[\w’'-]+ ){0,3}?"
-    r"(?:rates?|benchmark)|decided|approved|imposed|lifted|banned|suspended|appointed|resigned|"
+    r"(?:rates?|benchmark|dividend|guidance|forecast|outlook)|decided|approved|imposed|lifted|banned|suspended|"
+    r"appointed|resigned|declared (?:a |an )?(?:[\w’'-]+ ){0,2}?(?:emergency|calamity|disaster|curfew)|"
     r"announced (?:plans|a|an|the) ",
     "ruling": r"ruled|sentenced|convicted|acquitted|overturned|upheld|found (?:[\w’'-]+ )?(?:guilty|liable)|"
     r"dismissed (?:the |a |an )?(?:case|appeal|lawsuit|claim|charges)",
@@ -50,10 +51,19 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|slipped|grew)",
     "disaster": rf"(?:earthquake|quake|flood|floods|wildfire|fire|blaze|storm|hurricane|typhoon|cyclone|"
     rf"landslide|tsunami|eruption) {_W}(?:struck|hit|killed|destroyed|swept|tore|spread|burned|broke out|"
-    rf"forced)|(?:were|was|been) (?:killed|injured|evacuated|destroyed|displaced)|died|killed at least",
+    rf"forced)|(?:were|was|been) (?:killed|injured|evacuated|destroyed|displaced)|died|killed at least|"
+    r"made landfall|slammed (?:ashore|into)|came ashore",
     "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
     r"reached (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",
     "arrest": r"arrested|detained|charged with|indicted|extradited",
+    "plea": r"pleaded (?:not )?guilty|admitted (?:the |\d+ )?charges?",
+    "recall": r"recalled|ordered (?:a |the )?recall|issued (?:a |the )?recall|pulled (?:[\w’'-]+ ){0,3}?from (?:the )?"
+    r"(?:shelves|market)",
+    "investigation": r"(?:began|launched|opened|started) (?:an? )?(?:[\w’'-]+ )?(?:investigation|inquiry|probe|"
+    r"inspection|audit)",
+    "protest": r"marched|protested|rallied|demonstrated against|took to the streets",
+    "cancellation": r"cancell?ed|postponed|grounded (?:[\w’'-]+ ){0,2}?(?:flights|planes|aircraft)",
+    "match": r"\bbeat\b|defeated|thrashed|drew \d+-\d+|(?:won|lost) \d+-\d+|held (?:[\w’'-]+ ){0,2}?to a draw",
     "strike": r"went on strike|walked out|began (?:a |an )?(?:[\w’'-]+ )?strike|called off (?:the |a |their )?strike|"
     r"(?:ended|suspended) (?:the |a |their )?(?:[\w’'-]+ )?strike",
 }
