@@ -219,6 +219,8 @@ def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Ca
         speaker, confident = _quote_speaker(text, quote, sentence, anchors, cast)
         if speaker is None and previous_speaker and previous_speaker[0] >= sentence.paragraph - 1:
             speaker, confident = previous_speaker[1], False
+        if speaker is None:
+            speaker = _previous_paragraph_speaker(text, prose, sentence, anchors, cast)
         if speaker is not None:
             previous_speaker = (sentence.paragraph, speaker)
         yield StatementDraft(
@@ -301,7 +303,7 @@ def _quote_speaker(
         if subjects:
             return cast.canonical(_subject_of(text, subjects, verb_at)), True
         if _PRONOUN_SUBJECT.search(text, start, verb_at):
-            return _last_person_before(quote.start, anchors, cast), False
+            return _last_person_before(text, quote.start, anchors, cast), False
     if before:
         return cast.canonical(before[-1]), False  # no speech verb: the nearest name is the likeliest speaker
     return None, False
@@ -321,7 +323,7 @@ def _attribution_after(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Ca
     if before:
         return cast.canonical(_subject_of(text, before, verb_at))
     if _PRONOUN_SPEECH.match(after):
-        return _last_person_before(quote.start, anchors, cast)
+        return _last_person_before(text, quote.start, anchors, cast)
     following = [n for n in speakers if verb_at < n.start <= verb_at + 60]
     return cast.canonical(following[0]) if following and not after[: verb.start()].strip(" ,”’\"'") else None
 
@@ -337,7 +339,7 @@ def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast
     if names:
         return cast.canonical(_subject_of(text, names, verb_at)), verb_at
     if _PRONOUN_SUBJECT.search(outside[: verb.start()]):
-        return _last_person_before(sentence.start, anchors, cast), verb_at
+        return _last_person_before(text, sentence.start, anchors, cast), verb_at
     return _described_subject(text, sentence.start, verb_at, anchors, cast), verb_at
 
 
@@ -376,7 +378,40 @@ def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, ca
         return None
     head = phrase.split()[-1].lower()
     known = [org for org in cast.organisations if org.split()[-1].lower() == head]
-    return known[0] if len(known) == 1 else phrase
+    if len(known) == 1:
+        return known[0]
+    if not known and head in _DEFINITE_ORGS and re.match(r"(?i)the\s", clause) and len(phrase.split()) == 1:
+        return _main_organisation(start, anchors, cast) or phrase
+    return phrase
+
+
+# "The company said", "the agency said": a definite reference to the organisation the story is about.
+_DEFINITE_ORGS = frozenset(
+    "company agency firm group bank club regulator ministry union airline carrier lender insurer retailer "
+    "manufacturer miner maker producer operator government department board".split()
+)
+
+
+def _main_organisation(before: int, anchors: Anchors, cast: Cast) -> str | None:
+    """The organisation a story is about: the first name the lead sentence gives that is neither a person
+    nor a place ("Health Canada on Tuesday ordered ...", "Norvale Systems reported ..."), else the only
+    organisation named before ``before``."""
+    lead = next((s for s in anchors.sentences if not s.boilerplate), None)
+    if lead is not None:
+        for name in anchors.names:
+            if lead.start <= name.start < min(lead.end, before) and name.kind not in ("place", "person") \
+                    and not name.title and _capitalised_words(name.name) and name.name not in cast.given_first:
+                return cast.canonical(name)
+    named = {cast.canonical(n) for n in anchors.names if n.start < before and n.kind == "organisation"}
+    return named.pop() if len(named) == 1 else None
+
+
+def _capitalised_words(name: str) -> bool:
+    return all(word[:1].isupper() for word in name.split()) and name.split()[0] not in _MONTH_WORDS
+
+
+_MONTH_WORDS = frozenset("Jan Feb Mar Apr May Jun Jul Aug Sep Sept Oct Nov Dec January February March April June "
+                         "July August September October November December".split())
 
 
 def _according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: Cast) -> str | None:
@@ -390,9 +425,29 @@ def _according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: 
     return phrase if _SOURCE_NOUN.search(phrase) else None
 
 
-def _last_person_before(pos: int, anchors: Anchors, cast: Cast) -> str | None:
-    people = [n for n in anchors.names if n.end <= pos and n.kind != "place" and cast.is_speaker(n)]
+def _last_person_before(text: str, pos: int, anchors: Anchors, cast: Cast) -> str | None:
+    """The last person named before ``pos``, for "he said" / "she said": organisations do not say "she"."""
+    people = [n for n in anchors.names if n.end <= pos and n.kind not in ("place", "organisation")
+              and cast.is_speaker(n) and not _is_possessive(text, n)]
     return cast.canonical(people[-1]) if people else None
+
+
+def _is_possessive(text: str, name: NameAnchor) -> bool:
+    """ "Health Canada’s chief medical adviser": a possessive name modifies the noun after it."""
+    return text[name.end : name.end + 2] in ("’s", "'s") or name.text.endswith(("’s", "'s"))
+
+
+def _previous_paragraph_speaker(
+    text: str, prose: Sequence[Sentence], sentence: Sentence, anchors: Anchors, cast: Cast
+) -> str | None:
+    """A quote standing alone in its paragraph: the speaker of the paragraph before, i.e. the subject of
+    its last sentence with a speech verb ("Justice Tan said Ong had abused ..." then "“The accused ...”")."""
+    before = [s for s in prose if s.paragraph == sentence.paragraph - 1]
+    for previous in reversed(before):
+        speaker, verb_at = _subject_speaker(text, previous, anchors, cast)
+        if speaker is not None and verb_at is not None:
+            return speaker
+    return None
 
 
 # --- events --------------------------------------------------------------------------------------------

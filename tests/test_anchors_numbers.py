@@ -295,3 +295,15 @@ def test_large_text_is_fast() -> None:
     anchors = find_numbers(text)
     assert time.perf_counter() - t0 < 5
     _check_invariants(text, anchors)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("profit of £41m, or 2.5p a share", [("£41m", 41 * M, "GBP"), ("2.5p", 0.025, "GBP")]),
+        ("a $5 fee and the 4p engine", [("$5", 5, "USD")]),
+        ("down 17.2% by 1030 GMT", [("17.2%", 17.2, "percent"), ("1030", 10.5, "count")]),
+    ],
+)
+def test_glued_pence_and_24_hour_clock(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert [(a.text, pytest.approx(a.value), a.unit) for a in find_numbers(text)] == expected

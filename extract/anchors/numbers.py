@@ -61,7 +61,8 @@ _CORE: Final = re.compile(rf"""
 |(?P<slash>(?<![\w/.])\d{{1,4}}/\d{{1,2}}(?:/\d{{2,4}})?(?![\w/]))
 |(?P<version>(?<![\w.])\d+(?:\.\d+){{2,}}(?!\w))
 |(?P<clock>(?<![\w:.,])(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[aApP]\.[mM]\.|[aApP][mM](?!\w))
-   |\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\d:])))
+   |\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\d:])
+   |(?:[01]\d|2[0-3])[0-5]\d(?=\s?(?:GMT|UTC|BST|CET|CEST|ET|EST|EDT|PT|hrs|hours\s+(?:GMT|local)|local\s+time))))
 |(?P<hyid>(?<![\w-])(?!(?i:{_HY_OK})-)[A-Za-z]+(?:-[A-Za-z]+)*-\d+(?:\.\d+)?[A-Za-z]*(?!\w))
 |(?P<alnum>(?<![\w-])(?!(?:USD|EUR|GBP|US)\d)[A-Za-z]+\d[A-Za-z\d.]*(?<!\.))
 |(?P<num>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.]))(?P<nd>{_NUM})(?P<nsuf>[A-Za-z][A-Za-z\d]*)?(?!\w))
@@ -118,7 +119,8 @@ _MEASURE: Final = {w.replace("_", " "): unit for unit, words in (
 _SCALES: Final = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
                   "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12}
 _GLUED_UNITS: Final = {**{k: "other:" + v.lower() for k, v in _MEASURE.items() if " " not in k},
-                       "pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point"}
+                       "pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point",
+                       "p": "cents"}
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 
@@ -285,7 +287,10 @@ def _simple(text: str, m: re.Match[str], group: str) -> NumberAnchor:
     if group == "iso":
         return _mk(text, s, e, int(raw[8:10]), kind="date_part")
     if group == "clock":
-        parts = [int(p) for p in re.findall(r"\d+", raw)] + [0]
+        groups = re.findall(r"\d+", raw)
+        if len(groups) == 1 and len(groups[0]) == 4:  # "1030 GMT"
+            groups = [groups[0][:2], groups[0][2:]]
+        parts = [int(p) for p in groups] + [0]
         pm = 12 if re.search(r"[pP]", raw) else 0
         hour = parts[0] % 12 + pm if re.search(r"[aApP]", raw) else parts[0]
         return _mk(text, s, e, Decimal(hour) + Decimal(parts[1]) / 60, kind="time_of_day")
@@ -375,6 +380,7 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
 
 
 _CENTS: Final = "cents"
+_CONTEXT_CHARS: Final = 600
 _CENT_CURRENCY: Final = re.compile(r"US\$|[$€£]|\b(?:USD|EUR|GBP|dollars?|euros?|pounds?)\b")
 
 
@@ -382,7 +388,7 @@ def _cents_currency(text: str, pos: int) -> str:
     """ "61 cents" is dollars unless the money mentioned just before is euros or pounds; pence are pounds."""
     if text[pos:pos + 40].split(None, 2)[1:2] == ["pence"]:
         return "GBP"
-    found = list(_CENT_CURRENCY.finditer(text, max(0, pos - 600), pos))
+    found = list(_CENT_CURRENCY.finditer(text, max(0, pos - _CONTEXT_CHARS), pos))
     mark = found[-1].group().lower() if found else "$"
     return "EUR" if mark in ("€", "eur", "euro", "euros") else "GBP" if mark in ("£", "gbp", "pound", "pounds") \
         else "USD"
@@ -492,6 +498,8 @@ def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
         if rng is not None or scale is not None:
             return None
         unit, scale = _cents_currency(text, c.start), Decimal("0.01")
+        if (c.suffix or "").lower() == "p" and unit != "GBP":
+            return None  # "4p" is pence only where the money is pounds
     if unit == "day" and text[c.start:c.end + 1].lower() == "one ":
         return None  # "one day he left"
     if unit is None and rng is None and scale is None:
@@ -565,15 +573,17 @@ def find_numbers(text: str) -> list[NumberAnchor]:
     return out
 
 
-def parse_quantity(expr: str) -> tuple[float, float | None, str, str | None] | None:
+def parse_quantity(expr: str, context: str = "") -> tuple[float, float | None, str, str | None] | None:
     """(value, value_high, unit, qualifier) of a stand-alone quantity string, or None if it is not one.
 
     The string must hold exactly one anchor, of kind quantity, starting it; only the counted noun may
-    follow ("20 drones"). "$1,300 million" -> (1300000000.0, None, "USD", None).
+    follow ("20 drones"). "$1,300 million" -> (1300000000.0, None, "USD", None). ``context``, the text
+    written before it, decides only what currency "61 cents" or "2.5p" are in.
     """
-    s = expr.strip().rstrip(".")
-    anchors = find_numbers(s)
-    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != 0:
+    prefix = context[-_CONTEXT_CHARS:] + "\n" if context else ""
+    s = prefix + expr.strip().rstrip(".")
+    anchors = [a for a in find_numbers(s) if a.start >= len(prefix)]
+    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != len(prefix):
         return None
     a = anchors[0]
     rest = s[a.end:].strip()
