@@ -3,6 +3,7 @@
 Usage (after ``scripts/setup-local``)::
 
     python benchmarks/bench_seeds.py [--model smollm2-135m-instruct] [--inputs seeds]
+    python benchmarks/bench_seeds.py --inputs seeds,gold/articles,gold/heldout/articles,tests/fixtures
 
 Prints: model server start, prompt tokens and tokens/s, generated tokens and tokens/s, total wall time,
 the ratio of total time to time spent inside the model (pipeline overhead), and the wall time of a second
@@ -36,7 +37,7 @@ from extract.write import FeedWriter
 def run_once(settings: Settings, inputs: str, out: Path) -> dict[str, Any]:
     began = time.monotonic()
     with FeedWriter(str(out)) as writer, open_decider(settings) as decider:
-        summary = run_batch(iter_articles([inputs]), decider, writer)
+        summary = run_batch(iter_articles(inputs.split(",")), decider, writer)
         startup = decider.startup_seconds if isinstance(decider, ModelDecider) else 0.0
     wall = time.monotonic() - began
     lines = [json.loads(x) for x in (out / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
@@ -84,21 +85,17 @@ def sample_requests(inputs: str, model: str, limit: int) -> list[dict[str, Any]]
     from extract import rules
     from extract.anchors import find_anchors
     from extract.ask import _answer_model, load_prompt
-    from extract.pipeline import SPEAKER_PROMPT, UNKNOWN, _passage
+    from extract.pipeline import speaker_questions
 
     requests: list[dict[str, Any]] = []
-    prompt = load_prompt(SPEAKER_PROMPT)
-    for item in iter_articles([inputs]):
+    for item in iter_articles(inputs.split(",")):
         if isinstance(item, Exception):
             continue
         draft = rules.draft(item.text, find_anchors(item.text, item.published))
-        for statement in draft.statements:
-            if statement.quote is None or statement.confident or not statement.candidates:
-                continue
-            options = (*statement.candidates[:24], UNKNOWN)
-            messages = prompt.render({"passage": _passage(item.text, statement.start, statement.end),
-                                      "quote": statement.text, "options": ", ".join(options)})
-            tool = openai.pydantic_function_tool(_answer_model(options))
+        for _, question in speaker_questions(item.text, draft):
+            messages = load_prompt(question.prompt_id).render({**question.variables,
+                                                              "options": ", ".join(question.options)})
+            tool = openai.pydantic_function_tool(_answer_model(question.options))
             requests.append({"model": model, "messages": messages, "temperature": 0, "max_tokens": 64,
                              "tools": [tool], "tool_choice": {"type": "function",
                                                               "function": {"name": tool["function"]["name"]}}})
@@ -110,7 +107,7 @@ def sample_requests(inputs: str, model: str, limit: int) -> list[dict[str, Any]]
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--model", default="smollm2-135m-instruct")
-    parser.add_argument("--inputs", default="seeds")
+    parser.add_argument("--inputs", default="seeds", help="comma-separated files or folders")
     parser.add_argument("--probe", type=int, default=6, help="requests replayed with streaming")
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()

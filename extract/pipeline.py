@@ -107,24 +107,31 @@ def recheck(records: Iterable[FeedRecord]) -> Iterable[FeedRecord]:
         yield record.model_copy(update={"checks": check_article(article.text, anchors, cleared, title=article.title)})
 
 
-def _settle_speakers(
-    article: Article, anchors: Anchors, draft: rules.Draft, decider: Decider, meter: Meter
-) -> dict[int, str | None]:
-    """Ask the decider who speaks, only for quotes the rules could not attribute at all.
+def speaker_questions(text: str, draft: rules.Draft) -> list[tuple[int, Question]]:
+    """The questions put to the model, by index into ``draft.statements``: who speaks each quote the rules
+    could not attribute at all.
 
     Measured on the gold set (benchmarks/bench_quality.py), the packaged small models choose worse than
     the rules' own guess when the rules have one, so they only fill the gaps; the options are the names
     in the passage the model reads, nearest to the quote first."""
-    settled: dict[int, str | None] = {}
+    questions: list[tuple[int, Question]] = []
     for index, statement in enumerate(draft.statements):
         if statement.quote is None or statement.speaker is not None or not statement.candidates:
             continue
-        passage = _passage(article.text, statement.start, statement.end)
+        passage = _passage(text, statement.start, statement.end)
         nearby = _passage_candidates(passage, statement.text, statement.candidates)
-        if not nearby:
-            continue
-        options = (*nearby, UNKNOWN)
-        question = Question(SPEAKER_PROMPT, {"passage": passage, "quote": statement.text}, options)
+        if nearby:
+            options = (*nearby, UNKNOWN)
+            questions.append((index, Question(SPEAKER_PROMPT, {"passage": passage, "quote": statement.text}, options)))
+    return questions
+
+
+def _settle_speakers(
+    article: Article, anchors: Anchors, draft: rules.Draft, decider: Decider, meter: Meter
+) -> dict[int, str | None]:
+    """Ask the decider the :func:`speaker_questions`; an "unknown" or missing answer keeps the rules' own."""
+    settled: dict[int, str | None] = {}
+    for index, question in speaker_questions(article.text, draft):
         answer = decider.choose(question, article_sha256=article.sha256, meter=meter)
         if answer is not None and answer != UNKNOWN:
             settled[index] = answer
