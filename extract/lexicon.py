@@ -52,7 +52,8 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     "disaster": rf"(?:earthquake|quake|flood|floods|wildfire|fire|blaze|storm|hurricane|typhoon|cyclone|"
     rf"landslide|tsunami|eruption) {_W}(?:struck|hit|killed|destroyed|swept|tore|spread|burned|broke out|"
     rf"forced)|(?:were|was|been) (?:killed|injured|evacuated|destroyed|displaced)|died|killed at least|"
-    r"made landfall|slammed (?:ashore|into)|came ashore",
+    r"made landfall|slammed (?:ashore|into)|came ashore|(?:explosion|blast|collapse|fire) (?:[\w’'-]+ ){0,3}?"
+    r"(?:tore through|ripped through|hit|struck|killed|trapped)|exploded|collapsed|were trapped|was trapped",
     "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
     r"reached (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",
     "arrest": r"arrested|detained|charged with|indicted|extradited",
@@ -63,7 +64,12 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"inspection|audit)",
     "protest": r"marched|protested|rallied|demonstrated against|took to the streets",
     "cancellation": r"cancell?ed|postponed|grounded (?:[\w’'-]+ ){0,2}?(?:flights|planes|aircraft)",
-    "match": r"\bbeat\b|defeated|thrashed|drew \d+-\d+|(?:won|lost) \d+-\d+|held (?:[\w’'-]+ ){0,2}?to a draw",
+    "match": r"\bbeat\b|defeated|thrashed|drew \d+-\d+|(?:won|lost) \d+-\d+|held (?:[\w’'-]+ ){0,2}?to a draw|"
+    r"won (?:[\w’'-]+ ){0,3}?(?:title|final|race|championship|cup|trophy|gold|medal|stage)",
+    "acquisition": r"agreed to (?:buy|acquire|merge)|(?:will|would) (?:buy|acquire) (?:[\w’'-]+ ){0,4}?for|"
+    r"announced (?:[\w’'-]+ ){0,3}?(?:takeover|acquisition|merger)|completed (?:[\w’'-]+ ){0,3}?(?:takeover|"
+    r"acquisition|merger)",
+    "office": r"sworn in|took office|was inaugurated|stepped down|was ousted|was dismissed",
     "strike": r"went on strike|walked out|began (?:a |an )?(?:[\w’'-]+ )?strike|called off (?:the |a |their )?strike|"
     r"(?:ended|suspended) (?:the |a |their )?(?:[\w’'-]+ )?strike",
 }

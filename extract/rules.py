@@ -355,6 +355,10 @@ _SPEAKER_HEADS = re.compile(
 )
 
 
+# What may stand between a subject and its verb: "Iran has formally requested", "Baku also insisted".
+_AUX_ONLY = re.compile(r"[\s,]*(?:(?:has|have|had|also|again|then|now|later|repeatedly|\w+ly)[\s,]+)*")
+
+
 def _subject_of(text: str, names: Sequence[NameAnchor], verb_at: int) -> NameAnchor:
     """The name that is the subject of a speech verb: the one right before it ("Redbank chief executive
     Paul Sheridan said"), else the first of the clause ("Sheridan, who joined in 2019, said")."""
@@ -367,7 +371,7 @@ def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, ca
     article names a "State Election Commission", is that organisation), or a country: "Baku insisted"."""
     lead = text[start:verb_at]
     places = [n for n in anchors.names if start <= n.start < verb_at and n.kind == "place"]
-    if places and not text[places[-1].end : verb_at].strip(" ,") and len(lead.split()) <= 6:
+    if places and _AUX_ONLY.fullmatch(text[places[-1].end : verb_at]) and len(lead.split()) <= 6:
         return places[-1].name
     clause = lead[_LEAD_CLAUSE.match(lead).end() if _LEAD_CLAUSE.match(lead) else 0 :]  # type: ignore[union-attr]
     described = _DESCRIBED.match(clause)

@@ -104,3 +104,26 @@ def test_a_name_only_inside_the_quote_is_not_a_speaker_option() -> None:
 )
 def test_general_news_event_triggers(sentence: str, kind: str) -> None:
     assert _events(sentence) == [kind]
+
+
+def test_country_subject_with_auxiliary_and_adverb() -> None:
+    text = "Iran has formally requested that Azerbaijan investigate the reports, officials confirmed."
+    assert _statements(text)[0][0] == "Iran"
+
+
+def test_rivers_and_storms_are_not_speakers() -> None:
+    text = ("Provincial Governor Ramon Dizon toured the banks of the Cagayan River on Monday.\n\n"
+            "He said 12 people were still missing.")
+    assert [s[0] for s in _statements(text)] == ["Ramon Dizon"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("A methane explosion tore through the mine on Tuesday, trapping 40 workers.", "disaster"),
+        ("Sinner won the Madrid Open title on Sunday.", "match"),
+        ("Vellmar agreed to buy Oosterhout for 7.4 billion euros on Monday.", "acquisition"),
+    ],
+)
+def test_more_general_event_triggers(sentence: str, kind: str) -> None:
+    assert _events(sentence) == [kind]

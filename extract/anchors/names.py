@@ -59,6 +59,12 @@ _ORG_WORDS = re.compile(
     r"Army|Navy|Guard|Police|Service|Board|Centre|Center|Foundation|League|Airlines|Holdings|Network|"
     r"Press|Radio|Television|Summit|Programme|Program)\b"
 )
+# Rivers, mountains, roads and named storms: places and happenings, never speakers.
+_GEOGRAPHY = re.compile(
+    r"(?:\s(?:River|Mountains?|Mount|Lake|Islands?|Sea|Bay|Gulf|Valley|Street|Road|Avenue|Highway|Bridge|"
+    r"Ridge|Creek|Peninsula|Strait|Canal|Desert|Forest|Park|Square|Plain|Plateau|Coast|Delta|Basin|Dam)$)"
+    r"|^(?:Typhoon|Hurricane|Cyclone|Storm|Tropical Storm|Super Typhoon|Mount|Lake)\s"
+)
 _STATE_WORDS = re.compile(r"\b(?:Republic|States|Kingdom|Emirates|Islands|Federation|Territory|Province|Region)\b")
 _PLACES = frozenset(
     "Iran Israel Azerbaijan Armenia Russia Ukraine Turkey Georgia Iraq Syria Lebanon Jordan Egypt Gaza "
@@ -180,7 +186,7 @@ def is_demonym(word: str) -> bool:
 def _guess_kind(name: str, title: str | None) -> NameKind:
     if _ORG_WORDS.search(name) or (name.isupper() and len(name) >= 2):
         return "organisation"
-    if name in _PLACES or all(word in _PLACES for word in name.split()):
+    if name in _PLACES or all(word in _PLACES for word in name.split()) or _GEOGRAPHY.search(name):
         return "place"
     if title:
         return "person"
