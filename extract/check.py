@@ -152,7 +152,8 @@ def _evidence_exact(text: str, record: FeedRecord) -> Iterable[Check]:
 def _grounded(text: str, figures: Sequence[Figure]) -> Iterable[Check]:
     for figure in figures:
         written = text[figure.quantity.start : figure.quantity.end]
-        parsed = parse_quantity(written, context=text[max(0, figure.quantity.start - 600) : figure.quantity.start])
+        parsed = parse_quantity(written, context=text[max(0, figure.quantity.start - 600) : figure.quantity.start],
+                                after=text[figure.quantity.end : figure.quantity.end + 40])
         if parsed is None:
             yield Check(rule="grounded", status="fail", target=figure.id,
                         detail=f"{written!r} does not read as a quantity")

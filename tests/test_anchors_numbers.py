@@ -307,3 +307,24 @@ def test_large_text_is_fast() -> None:
 )
 def test_glued_pence_and_24_hour_clock(text: str, expected: list[tuple[str, float, str]]) -> None:
     assert [(a.text, pytest.approx(a.value), a.unit) for a in find_numbers(text)] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("Haze from the 2015 fires caused deaths", "year"),
+        ("according to a 2016 study", "year"),
+        ("made him its number one target", "identifier"),
+        ("sent 1500 troops to the border", "quantity"),
+    ],
+)
+def test_years_after_a_determiner_and_number_one(text: str, kind: str) -> None:
+    [anchor] = find_numbers(text)
+    assert anchor.kind == kind
+
+
+def test_parse_quantity_reads_what_follows_only_to_tell_a_count_from_a_pronoun() -> None:
+    assert parse_quantity("one", after=" shot on target") == (1, None, "count", None)
+    assert parse_quantity("12", after="-day war") is None  # the quantity as written would be "12-day"
+    assert parse_quantity("2.5p", context="profit of £41m, or ") == (0.025, None, "GBP", None)
+    assert parse_quantity("2.5p") is None  # pence only where the money is pounds

@@ -164,6 +164,8 @@ _CHANGE_BEFORE: Final = re.compile(r"\b(?:rose|rise|rising|fell|fall|falling|inc
                                    r"from)\s+\Z", re.I)
 _YEAR_PREP: Final = re.compile(r"\b(?i:in|since|by|until|till|during|before|after|through|of|mid|early|late)"
                                r"[\s-]+\Z")
+_YEAR_DET: Final = re.compile(r"\b(?i:the|a|an|its|their|his|her|our|this|that|last)\s+\Z")
+_NUMBER_BEFORE: Final = re.compile(r"\b(?i:number)\s+\Z")
 _WORD: Final = re.compile(r"[ \t\u00a0]+([A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?)")
 _WS: Final = re.compile(r"\s+")
 _HALF: Final = re.compile(r"\b(?i:half)\s+\Z")
@@ -381,6 +383,7 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
 
 _CENTS: Final = "cents"
 _CONTEXT_CHARS: Final = 600
+_AFTER_CHARS: Final = 40
 _CENT_CURRENCY: Final = re.compile(r"US\$|[$€£]|\b(?:USD|EUR|GBP|dollars?|euros?|pounds?)\b")
 
 
@@ -504,8 +507,11 @@ def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
         return None  # "one day he left"
     if unit is None and rng is None and scale is None:
         if c.plain and 1900 <= c.value <= 2100 and (_YEAR_PREP.search(left[-12:])
+                                                      or (c.value >= 1950 and _YEAR_DET.search(left[-8:]))
                                                       or not _counted_next(text, c.end)):
-            return _mk(text, c.start, c.end, c.value, kind="year")
+            return _mk(text, c.start, c.end, c.value, kind="year")  # "the 2015 fires", "a 2016 study"
+        if _NUMBER_BEFORE.search(left[-8:]) and c.value < 100:
+            return _mk(text, c.start, c.end, c.value, kind="identifier")  # "number one target"
         if c.plain or not c.digits:
             uend = _of_total(text, c, end) or uend
         if uend == c.end and _is_pronoun_one(text, c, left):
@@ -573,20 +579,23 @@ def find_numbers(text: str) -> list[NumberAnchor]:
     return out
 
 
-def parse_quantity(expr: str, context: str = "") -> tuple[float, float | None, str, str | None] | None:
+def parse_quantity(expr: str, context: str = "", after: str = "") -> tuple[float, float | None, str, str | None] | None:
     """(value, value_high, unit, qualifier) of a stand-alone quantity string, or None if it is not one.
 
     The string must hold exactly one anchor, of kind quantity, starting it; only the counted noun may
     follow ("20 drones"). "$1,300 million" -> (1300000000.0, None, "USD", None). ``context``, the text
-    written before it, decides only what currency "61 cents" or "2.5p" are in.
+    written before it, decides only what currency "61 cents" or "2.5p" are in; ``after``, the text that
+    follows, only whether "one" counts something ("one shot") or is a pronoun ("the one who").
     """
     prefix = context[-_CONTEXT_CHARS:] + "\n" if context else ""
-    s = prefix + expr.strip().rstrip(".")
-    anchors = [a for a in find_numbers(s) if a.start >= len(prefix)]
-    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != len(prefix):
+    core = expr.strip().rstrip(".")
+    s = prefix + core + after[:_AFTER_CHARS]
+    end = len(prefix) + len(core)
+    anchors = [a for a in find_numbers(s) if len(prefix) <= a.start < end]
+    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != len(prefix) or anchors[0].end > end:
         return None
     a = anchors[0]
-    rest = s[a.end:].strip()
+    rest = s[a.end : end].strip()
     if rest and (a.noun is None or not re.fullmatch(r"[A-Za-z' -]+", rest) or a.noun not in rest):
         return None
     return a.value, a.value_high, a.unit, a.qualifier
