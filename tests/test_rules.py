@@ -121,8 +121,8 @@ def test_rivers_and_storms_are_not_speakers() -> None:
     ("sentence", "kind"),
     [
         ("A methane explosion tore through the mine on Tuesday, trapping 40 workers.", "disaster"),
-        ("Sinner won the Madrid Open title on Sunday.", "match"),
-        ("Vellmar agreed to buy Oosterhout for 7.4 billion euros on Monday.", "acquisition"),
+        ("Alvarez won the Lisbon Open title on Sunday.", "match"),
+        ("Acme agreed to buy Globex for 2 billion euros on Monday.", "acquisition"),
     ],
 )
 def test_more_general_event_triggers(sentence: str, kind: str) -> None:
