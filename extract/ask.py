@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import string
 import threading
@@ -233,6 +234,9 @@ class ModelDecider:
             if self._client is None:
                 import instructor
 
+                # instructor logs every failed attempt at ERROR, with the server's reply in the message;
+                # this module reports failures itself (ModelCallError, Meter.failures), without bodies.
+                logging.getLogger("instructor").setLevel(logging.CRITICAL)
                 client = instructor.from_openai(self._connect(), mode=instructor.Mode.TOOLS)
                 client.on("completion:kwargs", self._before_request)
                 self._client = client

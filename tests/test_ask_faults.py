@@ -356,3 +356,14 @@ def test_article_text_reaches_the_model_unmodified(tmp_path: Path) -> None:
     assert user["content"].count(INJECTION) == 1
     assert "Quotation: $options\n" in user["content"]  # the quote's "$options" was not substituted
     assert user["content"].endswith("Choose from: " + ", ".join(OPTIONS))
+
+
+def test_retried_failures_leave_nothing_on_stderr(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """A transient failure is retried quietly: instructor's own ERROR lines, which carry the server's reply
+    (and so whatever a hostile server echoes), are not emitted; the decider reports failures itself."""
+    with (
+        FaultServer([Step.status(500), OK]) as server,
+        decider_for(server, tmp_path, max_retries=2) as decider,
+    ):
+        assert decider.choose(QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
+    assert [r.getMessage() for r in caplog.records if r.name.startswith("instructor")] == []
