@@ -9,7 +9,8 @@ from pathlib import Path
 import jsonschema
 
 from extract.ask import RulesDecider
-from extract.crosscheck import clean_name, cross_check, format_summary
+from extract.crosscheck import cross_check, format_summary
+from extract.entities import clean_name
 from extract.pipeline import extract_article
 from extract.read import Article, iter_articles
 from schemas import (
