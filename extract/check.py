@@ -23,7 +23,7 @@ import re
 from collections.abc import Iterable, Sequence
 
 from extract.anchors import Anchors, TimeAnchor
-from extract.anchors.numbers import parse_quantity
+from extract.anchors.numbers import parse_quantity_at
 from extract.anchors.times import inclusive_days, weekday_matches
 from extract.validate import same_value
 from schemas import Check, Event, FeedRecord, Figure, Statement
@@ -152,8 +152,7 @@ def _evidence_exact(text: str, record: FeedRecord) -> Iterable[Check]:
 def _grounded(text: str, figures: Sequence[Figure]) -> Iterable[Check]:
     for figure in figures:
         written = text[figure.quantity.start : figure.quantity.end]
-        parsed = parse_quantity(written, context=text[max(0, figure.quantity.start - 600) : figure.quantity.start],
-                                after=text[figure.quantity.end : figure.quantity.end + 40])
+        parsed = parse_quantity_at(text, figure.quantity.start, figure.quantity.end)
         if parsed is None:
             yield Check(rule="grounded", status="fail", target=figure.id,
                         detail=f"{written!r} does not read as a quantity")

@@ -438,7 +438,7 @@ def _last_person_before(text: str, pos: int, anchors: Anchors, cast: Cast) -> st
 
 def _is_possessive(text: str, name: NameAnchor) -> bool:
     """ "Health Canada’s chief medical adviser": a possessive name modifies the noun after it."""
-    return text[name.end : name.end + 2] in ("’s", "'s") or name.text.endswith(("’s", "'s"))
+    return text[name.end : name.end + 2] in ("’s", "'s")  # find_names keeps the possessive out of the span
 
 
 def _previous_paragraph_speaker(

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pydantic import ValidationError
 
 from extract.anchors.names import surname
-from extract.anchors.numbers import parse_quantity
+from extract.anchors.numbers import parse_quantity_at
 from extract.rules import Draft, EventDraft, FigureDraft, StatementDraft
 from schemas import Event, Evidence, Figure, Rejected, Statement
 
@@ -55,8 +55,7 @@ def validate(text: str, draft: Draft, speakers: Mapping[int, str | None]) -> Val
 
 def _add_figure(text: str, item: FigureDraft, out: Validated) -> None:
     number = item.number
-    stated = parse_quantity(text[number.start : number.end], context=text[max(0, number.start - 600) : number.start],
-                            after=text[number.end : number.end + 40])
+    stated = parse_quantity_at(text, number.start, number.end)
     if stated is None or not same_value(stated[0], number.value) or not same_value(stated[1], number.value_high):
         out.rejected.append(_rejection("figure", number.text, number.start, "value is not what the text states"))
         return

@@ -100,6 +100,9 @@ def test_a_name_only_inside_the_quote_is_not_a_speaker_option() -> None:
         ("Several thousand teachers marched on parliament on Tuesday.", "protest"),
         ("The typhoon made landfall in Isabela province late on Sunday.", "disaster"),
         ("Hearts beat Aberdeen 2-1 on Saturday.", "match"),
+        ("A methane explosion tore through the mine on Tuesday, trapping 40 workers.", "disaster"),
+        ("Alvarez won the Lisbon Open title on Sunday.", "match"),
+        ("Acme agreed to buy Globex for 2 billion euros on Monday.", "acquisition"),
     ],
 )
 def test_general_news_event_triggers(sentence: str, kind: str) -> None:
@@ -116,14 +119,3 @@ def test_rivers_and_storms_are_not_speakers() -> None:
             "He said 12 people were still missing.")
     assert [s[0] for s in _statements(text)] == ["Ramon Dizon"]
 
-
-@pytest.mark.parametrize(
-    ("sentence", "kind"),
-    [
-        ("A methane explosion tore through the mine on Tuesday, trapping 40 workers.", "disaster"),
-        ("Alvarez won the Lisbon Open title on Sunday.", "match"),
-        ("Acme agreed to buy Globex for 2 billion euros on Monday.", "acquisition"),
-    ],
-)
-def test_more_general_event_triggers(sentence: str, kind: str) -> None:
-    assert _events(sentence) == [kind]

@@ -381,16 +381,15 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
     return _Range("range", end2, low, high) if high > low else None
 
 
-_CENTS: Final = "cents"
+_CENTS: Final = "cents"  # a unit marker: "61 cents", "2.5p"; the currency comes from the money before it
+_PENCE: Final = "pence"
 _CONTEXT_CHARS: Final = 600
 _AFTER_CHARS: Final = 40
 _CENT_CURRENCY: Final = re.compile(r"US\$|[$€£]|\b(?:USD|EUR|GBP|dollars?|euros?|pounds?)\b")
 
 
 def _cents_currency(text: str, pos: int) -> str:
-    """ "61 cents" is dollars unless the money mentioned just before is euros or pounds; pence are pounds."""
-    if text[pos:pos + 40].split(None, 2)[1:2] == ["pence"]:
-        return "GBP"
+    """ "61 cents" is dollars unless the money mentioned just before is euros or pounds."""
     found = list(_CENT_CURRENCY.finditer(text, max(0, pos - _CONTEXT_CHARS), pos))
     mark = found[-1].group().lower() if found else "$"
     return "EUR" if mark in ("€", "eur", "euro", "euros") else "GBP" if mark in ("£", "gbp", "pound", "pounds") \
@@ -416,7 +415,7 @@ def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
     elif g == "meas":
         unit = "other:" + _MEASURE[raw].lower()
     elif g == "cents":
-        unit = _CENTS
+        unit = _PENCE if raw == "pence" else _CENTS
     return unit, m.end(), None
 
 
@@ -497,10 +496,10 @@ def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
         unit = "magnitude"
     if "cur" in lp:
         unit = _CUR_PREFIX[lp["cur"][1].strip()]
-    if unit == _CENTS:
+    if unit in (_CENTS, _PENCE):
         if rng is not None or scale is not None:
             return None
-        unit, scale = _cents_currency(text, c.start), Decimal("0.01")
+        unit, scale = "GBP" if unit == _PENCE else _cents_currency(text, c.start), Decimal("0.01")
         if (c.suffix or "").lower() == "p" and unit != "GBP":
             return None  # "4p" is pence only where the money is pounds
     if unit == "day" and text[c.start:c.end + 1].lower() == "one ":
@@ -577,6 +576,12 @@ def find_numbers(text: str) -> list[NumberAnchor]:
         out.append(anchor)
         pos = floor = anchor.end
     return out
+
+
+def parse_quantity_at(text: str, start: int, end: int) -> tuple[float, float | None, str, str | None] | None:
+    """:func:`parse_quantity` of ``text[start:end]``, read with the text around it as its context."""
+    return parse_quantity(text[start:end], context=text[max(0, start - _CONTEXT_CHARS) : start],
+                          after=text[end : end + _AFTER_CHARS])
 
 
 def parse_quantity(expr: str, context: str = "", after: str = "") -> tuple[float, float | None, str, str | None] | None:
