@@ -18,6 +18,7 @@ Usage:
     python gold/make_offsets.py            # fill every annotation file in place
     python gold/make_offsets.py --check    # only verify; exit 1 on any problem
     python gold/make_offsets.py gold/annotations/boe-rates.json --refill
+    python gold/make_offsets.py gold/realdev/annotations/*.json      # another gold folder
 """
 
 from __future__ import annotations
@@ -76,7 +77,10 @@ def fill(path: Path, *, refill: bool, check: bool) -> list[str]:
     """Fill or verify one annotation file; returns the problems found."""
     data = json.loads(path.read_text(encoding="utf-8"))
     article_path = Path(data["path"])
-    text, _ = read_article_text(article_path if article_path.is_absolute() else ROOT / article_path)
+    # As extract.evaluate.load_gold: a relative path is relative to the parent of the gold folder
+    # (gold/annotations/x.json -> the repository root; gold/blind/annotations/x.json -> gold/).
+    root = path.resolve().parent.parent.parent
+    text, _ = read_article_text(article_path if article_path.is_absolute() else root / article_path)
     problems: list[str] = []
     changed = False
     for group in ("figures", "statements", "events"):
