@@ -122,7 +122,8 @@ def run_extract(folder: Path, base_url: str, concurrency: int, kill_after: float
     env.update(OPENAI_API_KEY="sk-bench", EXTRACT_CACHE_DIR=str(folder / "cache"), EXTRACT_TIMEOUT="1.0",
                EXTRACT_MAX_RETRIES="2", PYTHONPATH=str(REPO))
     process = subprocess.Popen(
-        [sys.executable, "-m", "extract", "batch.jsonl", "--out", "out", "--backend", "openai", "--base-url",
+        [sys.executable, "-m", "extract", "batch.jsonl", "--out", "out", "--backend", "openai",
+         "--extraction", "assist", "--base-url",
          base_url, "--model", "fault-model", "--concurrency", str(concurrency), "-q"],
         cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )

@@ -19,9 +19,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from extract.ask import RulesDecider
+from extract.article import extract_article
 from extract.chunks import CHUNK_CHARS
-from extract.pipeline import extract_article
+from extract.model.client import NoModel
 from extract.read import Article, read_file
 
 
@@ -44,7 +44,7 @@ def measure(text: str, folder: Path) -> tuple[float, int]:
     began = time.perf_counter()
     [article] = list(read_file(path))
     assert isinstance(article, Article), article
-    record = extract_article(article, RulesDecider(), run_id="bench")
+    record = extract_article(article, NoModel(), run_id="bench")
     return time.perf_counter() - began, len(record.figures)
 
 

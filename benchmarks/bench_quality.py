@@ -23,10 +23,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from extract.ask import ModelDecider, open_decider
+from extract.engines.local import run_batch
 from extract.evaluate import evaluate, load_gold, read_feed
-from extract.local_server import llama_server_available
-from extract.pipeline import run_batch
+from extract.model.client import ModelClient
+from extract.model.connect import open_model
+from extract.model.local_server import llama_server_available
 from extract.read import iter_articles
 from extract.settings import Settings
 from extract.write import FeedWriter
@@ -36,15 +37,18 @@ TYPES = ("figures", "figures_unit", "statements", "statements_kind", "events")
 BAR = {"figures_unit": 0.95, "statements": 0.85, "events": 0.70}
 
 
-def run_backend(spec: str, inputs: list[str], gold_dir: Path, threads: int) -> dict[str, Any]:
-    backend, _, model = spec.partition(":")
+def run_backend(spec: str, inputs: list[str], gold_dir: Path, threads: int, **extra: Any) -> dict[str, Any]:
+    """One row: ``spec`` is ``backend[:model][/extraction]`` (``local:smollm2-135m-instruct/full``)."""
+    spec_model, _, extraction = spec.partition("/")
+    backend, _, model = spec_model.partition(":")
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(backend=backend, model=model or None, local_model=model or "smollm2-135m-instruct",
-                            cache_dir=Path(tmp) / "cache", quiet=True, n_threads=threads)  # type: ignore[arg-type]
+        settings = Settings(backend=backend, model=model or None, local_model=model or "smollm2-135m-instruct",  # type: ignore[arg-type]
+                            extraction=extraction or "auto", cache_dir=Path(tmp) / "cache", quiet=True,  # type: ignore[arg-type]
+                            n_threads=threads, **extra)
         began = time.monotonic()
-        with FeedWriter(str(Path(tmp) / "out")) as writer, open_decider(settings) as decider:
+        with FeedWriter(str(Path(tmp) / "out")) as writer, open_model(settings) as decider:
             summary = run_batch(iter_articles(inputs), decider, writer)
-            startup = decider.startup_seconds if isinstance(decider, ModelDecider) else 0.0
+            startup = decider.startup_seconds if isinstance(decider, ModelClient) else 0.0
         wall = time.monotonic() - began
         feed = read_feed(Path(tmp) / "out" / "facts.jsonl")
     report = evaluate(load_gold(gold_dir), feed)

@@ -26,9 +26,10 @@ from typing import Any
 
 import openai
 
-from extract.ask import ModelDecider, open_decider
-from extract.local_server import LocalServer
-from extract.pipeline import run_batch
+from extract.engines.local import run_batch
+from extract.model.client import ModelClient
+from extract.model.connect import open_model
+from extract.model.local_server import LocalServer
 from extract.read import iter_articles
 from extract.settings import Settings
 from extract.write import FeedWriter
@@ -36,9 +37,9 @@ from extract.write import FeedWriter
 
 def run_once(settings: Settings, inputs: str, out: Path) -> dict[str, Any]:
     began = time.monotonic()
-    with FeedWriter(str(out)) as writer, open_decider(settings) as decider:
+    with FeedWriter(str(out)) as writer, open_model(settings) as decider:
         summary = run_batch(iter_articles(inputs.split(",")), decider, writer)
-        startup = decider.startup_seconds if isinstance(decider, ModelDecider) else 0.0
+        startup = decider.startup_seconds if isinstance(decider, ModelClient) else 0.0
     wall = time.monotonic() - began
     lines = [json.loads(x) for x in (out / "facts.jsonl").read_text(encoding="utf-8").splitlines()]
     extractor = [line["extractor"] for line in lines]
@@ -84,21 +85,16 @@ def sample_requests(inputs: str, model: str, limit: int) -> list[dict[str, Any]]
     """The chat requests the pipeline makes: the same messages and answer schema, as a forced tool call."""
     from extract import rules
     from extract.anchors import find_anchors
-    from extract.ask import _answer_model, load_prompt
-    from extract.pipeline import speaker_questions
+    from extract.model.client import request_body
+    from extract.model.questions import speaker_questions
 
     requests: list[dict[str, Any]] = []
     for item in iter_articles(inputs.split(",")):
         if isinstance(item, Exception):
             continue
         draft = rules.draft(item.text, find_anchors(item.text, item.published))
-        for _, question in speaker_questions(item.text, draft):
-            messages = load_prompt(question.prompt_id).render({**question.variables,
-                                                              "options": ", ".join(question.options)})
-            tool = openai.pydantic_function_tool(_answer_model(question.options))
-            requests.append({"model": model, "messages": messages, "temperature": 0, "max_tokens": 64,
-                             "tools": [tool], "tool_choice": {"type": "function",
-                                                              "function": {"name": tool["function"]["name"]}}})
+        for _, request in speaker_questions(item, draft):
+            requests.append(request_body(request, model=model, mode="tools"))
             if len(requests) >= limit:
                 return requests
     return requests
@@ -113,7 +109,8 @@ def main() -> int:
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(backend="local", model=args.model, cache_dir=Path(tmp) / "cache", quiet=True,
+        settings = Settings(backend="local", extraction="assist", model=args.model, cache_dir=Path(tmp) / "cache",
+                            quiet=True,
                             n_threads=args.threads)
         cold = run_once(settings, args.inputs, Path(tmp) / "cold")
         warm = run_once(settings, args.inputs, Path(tmp) / "warm")

@@ -39,6 +39,9 @@ _LOCATION = re.compile(r"\b(?:in|near|at|outside|from) (?:the )?$")
 _SUMMARY_CHARS = 200
 
 
+Maker = str  # "rules" or "model": who proposed an item
+
+
 @dataclass(frozen=True)
 class FigureDraft:
     number: NumberAnchor
@@ -46,6 +49,8 @@ class FigureDraft:
     about: str | None
     source: str | None
     period: str | None
+    counted: str | None = None
+    by: Maker = "rules"
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,8 @@ class StatementDraft:
     quote: QuoteAnchor | None = None
     confident: bool = True
     candidates: tuple[str, ...] = ()
+    claim: str | None = None
+    by: Maker = "rules"
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,7 @@ class EventDraft:
     date_text: str | None
     location: str | None
     sentence: Sentence
+    by: Maker = "rules"
 
 
 @dataclass(frozen=True)
@@ -159,16 +167,17 @@ def _figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast)
         yield FigureDraft(
             number=number,
             sentence=sentence,
-            about=_about(text, number, sentence, anchors.times),
+            about=about_phrase(text, number, sentence, anchors.times),
             source=_source_of(text, number.start, sentence, anchors, cast),
             period=_period(anchors.times, sentence),
+            counted=number.noun if number.unit == "count" else None,
         )
 
 
 _DANGLING = frozenset("between from in since during until by on at of and or the a an to over for".split())
 
 
-def _about(text: str, number: NumberAnchor, sentence: Sentence, times: Sequence[TimeAnchor] = ()) -> str | None:
+def about_phrase(text: str, number: NumberAnchor, sentence: Sentence, times: Sequence[TimeAnchor] = ()) -> str | None:
     """What a figure measures: the words after it, up to ten, stopping before a date or period (which
     the record keeps apart) and without a dangling preposition ("... between 2016" is cut to "...")."""
     tail = _ABOUT_TAIL.match(text[number.end : sentence.end])
@@ -478,7 +487,7 @@ def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
         names = [n for n in anchors.names if sentence.start <= n.start < sentence.end]
         yield EventDraft(
             kind=kind,
-            summary=_summary(sentence.text),
+            summary=summary_of(sentence.text),
             # People and organisations first; countries act too ("the conflict between Iran and Israel").
             actors=tuple(dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place")))[:6],
             date=dated.date if dated else None,
@@ -508,7 +517,7 @@ def _location(text: str, names: Sequence[NameAnchor]) -> str | None:
     return None
 
 
-def _summary(sentence_text: str) -> str:
+def summary_of(sentence_text: str) -> str:
     flat = " ".join(sentence_text.split())
     if len(flat) <= _SUMMARY_CHARS:
         return flat

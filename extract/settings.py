@@ -24,6 +24,8 @@ from typing import Any, Literal, get_args
 from extract.errors import ConfigError
 
 Backend = Literal["auto", "openai", "local", "rules"]
+Extraction = Literal["auto", "full", "assist", "rules"]
+ModelMode = Literal["auto", "tools", "json_schema", "md_json"]
 LOCAL_MODELS = ("smollm2-135m-instruct", "gemma3-270m")
 
 
@@ -37,13 +39,16 @@ class Settings:
     """Everything a run can be told. Flags, environment and pyproject map onto these names."""
 
     backend: Backend = "auto"
+    extraction: Extraction = "auto"
+    model_mode: ModelMode = "auto"
     model: str | None = None
     base_url: str | None = None
     api_key: str | None = field(default=None, repr=False)
     local_model: str = "smollm2-135m-instruct"
     cache_dir: Path = field(default_factory=default_cache_dir)
     use_cache: bool = True
-    timeout: float = 60.0
+    timeout: float | None = None
+    max_answer_tokens: int | None = None
     max_retries: int = 4
     max_reasks: int = 1
     n_threads: int = 2
@@ -56,8 +61,14 @@ class Settings:
     def __post_init__(self) -> None:
         if self.backend not in get_args(Backend):
             raise ConfigError(f"unknown backend {self.backend!r}; choose from {', '.join(get_args(Backend))}")
+        if self.extraction not in get_args(Extraction):
+            raise ConfigError(f"unknown extraction {self.extraction!r}; choose from {', '.join(get_args(Extraction))}")
+        if self.model_mode not in get_args(ModelMode):
+            raise ConfigError(f"unknown model_mode {self.model_mode!r}; choose from {', '.join(get_args(ModelMode))}")
         if self.max_retries < 0 or self.max_reasks < 0:
             raise ConfigError("retries cannot be negative")
+        if self.timeout is not None and not self.timeout > 0:
+            raise ConfigError(f"timeout must be a positive number of seconds, not {self.timeout}")
         if self.concurrency < 1:
             raise ConfigError(f"concurrency must be at least 1, not {self.concurrency}")
 
@@ -133,7 +144,9 @@ def _coerce(name: str, value: Any) -> Any:
             return False
         raise ValueError(f"{name} must be true or false, not {value!r}")
     if name in ("timeout", "server_start_timeout"):
+        if name == "timeout" and value.lower() in ("", "none"):
+            return None
         return float(value)
-    if name in ("max_retries", "max_reasks", "n_threads", "n_ctx", "concurrency"):
+    if name in ("max_retries", "max_reasks", "n_threads", "n_ctx", "concurrency", "max_answer_tokens"):
         return int(value)
     return value

@@ -35,7 +35,7 @@ def evidence(text: str, start: int, end: int) -> Evidence:
     return Evidence(text=text[start:end], start=start, end=end)
 
 
-def validate(text: str, draft: Draft, speakers: Mapping[int, str | None]) -> Validated:
+def validate(text: str, draft: Draft, speakers: Mapping[int, str | None] | None = None) -> Validated:
     """Build the feed items of one article.
 
     Args:
@@ -44,6 +44,7 @@ def validate(text: str, draft: Draft, speakers: Mapping[int, str | None]) -> Val
         speakers: settled speakers by index into ``draft.statements``; missing means keep the rules' one.
     """
     out = Validated()
+    speakers = speakers or {}
     for item in draft.figures:
         _add_figure(text, item, out)
     for index, statement in enumerate(draft.statements):
@@ -69,6 +70,8 @@ def _add_figure(text: str, item: FigureDraft, out: Validated) -> None:
             about=item.about,
             source=item.source,
             period=item.period,
+            counted=item.counted,
+            by=item.by,  # type: ignore[arg-type]
             quantity=evidence(text, number.start, number.end),
             evidence=evidence(text, item.sentence.start, item.sentence.end),
         )
@@ -93,7 +96,9 @@ def _add_statement(text: str, item: StatementDraft, speaker: str | None, out: Va
             speaker=speaker,
             kind=item.kind,  # type: ignore[arg-type]
             text=item.text,
+            claim=item.claim,
             date=item.date,
+            by=item.by,  # type: ignore[arg-type]
             evidence=evidence(text, item.start, item.end),
         )
     except (ValidationError, ValueError) as err:
@@ -112,6 +117,7 @@ def _add_event(text: str, item: EventDraft, out: Validated) -> None:
             date=item.date,
             date_text=item.date_text,
             location=item.location,
+            by=item.by,  # type: ignore[arg-type]
             evidence=evidence(text, item.sentence.start, item.sentence.end),
         )
     except (ValidationError, ValueError) as err:

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"
 
 Unit = Annotated[
     str,
@@ -25,6 +25,11 @@ Unit = Annotated[
 ]
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD")]
 Alignment = Literal["exact"]
+By = Annotated[
+    Literal["rules", "model"],
+    Field(description='Who proposed the item: "rules" (deterministic code) or "model" (the model named its '
+                      'anchors and fields; numbers, quotes and offsets still come from the text).'),
+]
 
 
 class _Strict(BaseModel):
@@ -77,6 +82,9 @@ class ExtractorInfo(_Strict):
 
     backend: Literal["openai", "local", "rules"]
     model: str | None
+    extraction: Literal["full", "assist", "rules"] = Field(
+        default="rules", description="full: the model filled the facts; assist: it answered constrained questions; "
+        "rules: it was not asked.")
     prompt_version: str = Field(description="Versions of the prompt templates used, e.g. 'speaker.v1'.")
     prompt_hash: str | None = Field(default=None, description="SHA-256 prefix over the prompt templates used.")
     schema_version: str = SCHEMA_VERSION
@@ -86,6 +94,8 @@ class ExtractorInfo(_Strict):
     attempts: int = Field(0, description="Model attempts including re-asks and retries.")
     model_seconds: float = Field(0.0, description="Wall time spent waiting for the model for this article.")
     usage: Usage = Usage()
+    model_failures: list[str] = Field(
+        default_factory=list, description="Model requests that got no usable answer (the rules' items stand).")
 
 
 class Figure(_Strict):
@@ -99,6 +109,8 @@ class Figure(_Strict):
     about: str | None = Field(description="What the number measures, in the article's words where possible.")
     source: str | None = Field(description="Who the article cites for the number; null for its own voice.")
     period: str | None = Field(default=None, description="The period the figure covers when stated (2016-2020).")
+    counted: str | None = Field(default=None, description="For a count, what is counted ('workers').")
+    by: By = "rules"
     quantity: Evidence = Field(description="The number as written: 'approximately 69 percent'.")
     evidence: Evidence = Field(description="The sentence that states the figure.")
 
@@ -110,7 +122,10 @@ class Statement(_Strict):
     speaker: str | None
     kind: Literal["quote", "reported", "denial"]
     text: str = Field(description="The quoted words (quote) or the reported sentence.")
+    claim: str | None = Field(default=None, description="What is claimed, in one line (from the model; its "
+                              "numbers stand in the evidence).")
     date: IsoDate | None = None
+    by: By = "rules"
     evidence: Evidence
 
 
@@ -124,6 +139,7 @@ class Event(_Strict):
     date: IsoDate | None
     date_text: str | None = Field(default=None, description="The time expression the date comes from.")
     location: str | None
+    by: By = "rules"
     evidence: Evidence
 
 

@@ -39,7 +39,7 @@ def model_base_url(request: pytest.FixtureRequest) -> Iterator[str]:
     if request.config.getoption("--record-mode", default="none") in (None, "none"):
         yield REPLAY_BASE_URL
         return
-    from extract.local_server import LocalServer
+    from extract.model.local_server import LocalServer
 
     with LocalServer(LOCAL_MODEL) as server:
         yield server.base_url
@@ -48,5 +48,5 @@ def model_base_url(request: pytest.FixtureRequest) -> Iterator[str]:
 @pytest.fixture
 def model_settings(model_base_url: str, tmp_path: Path) -> Settings:
     """Settings that send every question to the model (fresh cache), as the local backend does."""
-    return Settings(backend="openai", base_url=model_base_url, api_key="sk-test-not-a-real-key",
+    return Settings(backend="openai", extraction="assist", base_url=model_base_url, api_key="sk-test-not-a-real-key",
                     model=LOCAL_MODEL, cache_dir=tmp_path / "cache", quiet=True, max_retries=0)

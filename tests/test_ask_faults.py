@@ -1,10 +1,11 @@
-"""The real ModelDecider (openai + instructor, Mode.TOOLS) against the scripted FaultServer.
+"""The real ModelClient (openai + instructor, Mode.TOOLS) against the scripted FaultServer, on the constrained
+speaker question of assist extraction.
 
 No mocks: every test sends real HTTP to ``tests/fault_server.py`` on 127.0.0.1 and asserts what the decider
 returns, what it counted in the :class:`Meter`, and what (and when) the server received. pyproject's
 ``--block-network`` blocks loopback too, hence the module-level ``block_network(allowed_hosts=...)`` mark.
 
-Retry budgets, as wired in ``extract/ask.py``: tenacity retries transient failures up to ``max_retries``
+Retry budgets, as wired in ``extract/model/client.py``: tenacity retries transient failures up to ``max_retries``
 times (Retry-After honoured, else 0.5 s * 2**n + U(0, 1) s); instructor re-asks on a schema failure up to
 ``max_reasks`` times, with no wait.
 """
@@ -23,8 +24,11 @@ import openai
 import pytest
 from fault_server import LOOPBACK_ALLOWED_HOSTS, FaultServer, Step, completion_body
 
-from extract.ask import Decider, Meter, Question, load_prompt, open_decider
 from extract.errors import ModelCallError
+from extract.model.client import Meter, Model, Request
+from extract.model.connect import open_model
+from extract.model.prompts import load_prompt
+from extract.model.questions import choice_model
 from extract.settings import Settings
 
 pytestmark = pytest.mark.block_network(allowed_hosts=LOOPBACK_ALLOWED_HOSTS)
@@ -34,23 +38,31 @@ SHA = "a" * 64
 OPTIONS = ("Ilham Aliyev", "Masoud Pezeshkian", "unknown")
 PASSAGE = 'Speaking in Baku on Tuesday, Ilham Aliyev said: "We will not accept any corridor through our land."'
 QUOTE = "We will not accept any corridor through our land."
-QUESTION = Question("ask.speaker.v1", {"passage": PASSAGE, "quote": QUOTE}, OPTIONS)
+QUESTION = {"passage": PASSAGE, "quote": QUOTE, "options": ", ".join(OPTIONS)}
 VALID = {"answer": "Ilham Aliyev"}
 OK = Step.ok(VALID)
 NOT_AN_OPTION = Step.raw('{"answer": "Vladimir Putin"}')
 
 
+def ask(model: Model, variables: dict[str, str], *, article_sha256: str, meter: Meter) -> str | None:
+    """The speaker question, as assist extraction puts it: the chosen option, or None."""
+    request = Request("ask.speaker.v1", variables, choice_model(OPTIONS), "a1", article_sha256)
+    answer = model.answer(request, meter)
+    return None if answer is None else str(answer.value.answer)
+
+
 @contextmanager
-def decider_for(server: FaultServer, tmp_path: Path, **overrides: Any) -> Iterator[Decider]:
+def decider_for(server: FaultServer, tmp_path: Path, **overrides: Any) -> Iterator[Model]:
     settings = Settings(
         backend="openai",
+        extraction="assist",
         base_url=server.base_url,
         api_key=API_KEY,
         model="fault-model",
         cache_dir=tmp_path / "cache",
         **{"timeout": 2.0, "max_retries": 2, **overrides},
     )
-    with open_decider(settings) as decider:
+    with open_model(settings) as decider:
         yield decider
 
 
@@ -70,7 +82,7 @@ def cache_bytes(tmp_path: Path) -> list[bytes]:
 def test_ok_answers_and_meters_one_call(tmp_path: Path) -> None:
     with FaultServer([OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 1
     request = server.requests[0]
     # Mode.TOOLS: one forced tool "Answer" whose only field "answer" is an enum of the options.
@@ -92,7 +104,7 @@ def test_ok_answers_and_meters_one_call(tmp_path: Path) -> None:
 def test_429_retry_after_is_honoured(tmp_path: Path) -> None:
     with FaultServer([Step.status(429, retry_after=0.3), OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 2
     [gap] = server.intervals()
     assert 0.3 <= gap < 1.0  # Retry-After, not the 0.5 s + jitter backoff (which could also be >= 0.3)
@@ -107,7 +119,7 @@ def test_500_then_503_then_ok_backs_off_exponentially(tmp_path: Path) -> None:
         decider_for(server, tmp_path, max_retries=2) as decider,
     ):
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 3
     first, second = server.intervals()
     assert 0.5 <= first < 1.5 + 0.5  # 0.5 * 2**0 + U(0, 1)
@@ -121,7 +133,7 @@ def test_stall_past_client_timeout_is_retried(tmp_path: Path) -> None:
         decider_for(server, tmp_path, timeout=0.5) as decider,
     ):
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 2
     [gap] = server.intervals()
     assert gap >= 0.5 + 0.5  # the 0.5 s read timeout, then at least the 0.5 s backoff
@@ -131,7 +143,7 @@ def test_stall_past_client_timeout_is_retried(tmp_path: Path) -> None:
 def test_drop_mid_body_is_retried(tmp_path: Path) -> None:
     with FaultServer([Step.drop_mid_body(), OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 2
     assert server.intervals()[0] >= 0.5  # tenacity's backoff: the openai client itself has max_retries=0
     assert meter.attempts == 2
@@ -140,7 +152,7 @@ def test_drop_mid_body_is_retried(tmp_path: Path) -> None:
 def test_truncated_json_body_is_transient(tmp_path: Path) -> None:
     with FaultServer([Step.truncated_json(), OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     # instructor already retries a JSONDecodeError from the call (it counts as a parse error), with no wait.
     assert server.calls == 2
     assert server.requests[1] == server.requests[0]  # a plain retry, not a re-ask with an error message
@@ -156,10 +168,10 @@ def test_permanent_500_raises_after_max_retries_plus_one(tmp_path: Path) -> None
     ):
         meter = Meter()
         with pytest.raises(ModelCallError) as exc:
-            decider.choose(QUESTION, article_sha256=SHA, meter=meter)
+            ask(decider, QUESTION, article_sha256=SHA, meter=meter)
     assert server.calls == 3
     err = exc.value
-    assert str(err) == "model call failed: HTTP 500 from the model server"
+    assert str(err) == f"model call failed: HTTP 500 from {server.base_url}"
     assert "HTTP 500" in str(err) and err.stage == "ask"
     assert isinstance(err.original, openai.InternalServerError)
     text = "".join(traceback.format_exception(err))  # the whole chain, as a crash report would show it
@@ -174,7 +186,7 @@ def test_429_without_retry_after_budget_is_bounded(tmp_path: Path) -> None:
         decider_for(server, tmp_path, max_retries=1) as decider,
         pytest.raises(ModelCallError, match=r"HTTP 429"),
     ):
-        decider.choose(QUESTION, article_sha256=SHA, meter=Meter())
+        ask(decider, QUESTION, article_sha256=SHA, meter=Meter())
     assert server.calls == 2
     assert 0.5 <= server.intervals()[0] < 1.5 + 0.5  # no Retry-After: exponential backoff with jitter
 
@@ -183,9 +195,9 @@ def test_4xx_is_not_retried(tmp_path: Path) -> None:
     with (
         FaultServer(default=Step.status(401)) as server,
         decider_for(server, tmp_path, max_retries=3) as decider,
-        pytest.raises(ModelCallError, match=r"^model call failed: HTTP 401 from the model server$"),
+        pytest.raises(ModelCallError, match=rf"^model call failed: HTTP 401 from {re.escape(server.base_url)}$"),
     ):
-        decider.choose(QUESTION, article_sha256=SHA, meter=Meter())
+        ask(decider, QUESTION, article_sha256=SHA, meter=Meter())
     assert server.calls == 1
 
 
@@ -195,7 +207,7 @@ def test_truncated_json_forever_budget_is_retries_times_reasks(tmp_path: Path) -
         decider_for(server, tmp_path, max_retries=1, max_reasks=1) as decider,
         pytest.raises(ModelCallError, match=r"truncated or invalid JSON body"),
     ):
-        decider.choose(QUESTION, article_sha256=SHA, meter=Meter())
+        ask(decider, QUESTION, article_sha256=SHA, meter=Meter())
     # Bounded, but by (max_retries + 1) * (max_reasks + 1): instructor retries a JSONDecodeError itself.
     assert server.calls == 4
 
@@ -208,7 +220,7 @@ def test_answer_outside_options_abstains_after_reasks(tmp_path: Path, max_reasks
         decider_for(server, tmp_path, max_retries=2, max_reasks=max_reasks) as decider,
     ):
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) is None
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) is None
         assert server.calls == max_reasks + 1  # re-asks only; the transport retries are not used
         assert meter.model_calls == 1 and meter.attempts == max_reasks + 1
         assert meter.failures == [f"ask.speaker.v1: no valid answer after {max_reasks + 1} attempts"]
@@ -222,7 +234,7 @@ def test_answer_outside_options_abstains_after_reasks(tmp_path: Path, max_reasks
             assert "Vladimir Putin" in str(reask)  # the validation error is fed back
         # An abstention is not cached: asking again asks the model again.
         again = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=again) is None
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=again) is None
         assert server.calls == 2 * (max_reasks + 1) and again.cache_hits == 0
 
 
@@ -237,7 +249,7 @@ def test_answer_outside_options_abstains_after_reasks(tmp_path: Path, max_reasks
 def test_schema_failure_then_valid_answer(tmp_path: Path, bad: str) -> None:
     with FaultServer([Step.raw(bad), OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 2
     assert len(server.requests[1]["messages"]) > len(server.requests[0]["messages"])  # a re-ask
     assert meter.model_calls == 1 and meter.attempts == 2 and meter.failures == []
@@ -248,7 +260,7 @@ def test_transport_failure_during_reask_is_retried(tmp_path: Path) -> None:
     script = [NOT_AN_OPTION, Step.status(500, retry_after=0.05), OK]
     with FaultServer(script) as server, decider_for(server, tmp_path, max_retries=1) as decider:
         meter = Meter()
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 3
     assert server.requests[2] == server.requests[0]  # tenacity starts the question afresh
     assert meter.failures == [] and meter.attempts == 3
@@ -258,19 +270,19 @@ def test_transport_failure_during_reask_is_retried(tmp_path: Path) -> None:
 def test_cache_hit_makes_no_request_and_is_keyed_by_article(tmp_path: Path) -> None:
     with FaultServer(default=OK) as server:
         with decider_for(server, tmp_path) as decider:
-            assert decider.choose(QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
             assert server.calls == 1
             hit = Meter()
-            assert decider.choose(QUESTION, article_sha256=SHA, meter=hit) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256=SHA, meter=hit) == "Ilham Aliyev"
             assert server.calls == 1
             assert hit == Meter(cache_hits=1)  # no call, no attempts, no tokens
             other = Meter()
-            assert decider.choose(QUESTION, article_sha256="b" * 64, meter=other) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256="b" * 64, meter=other) == "Ilham Aliyev"
             assert server.calls == 2 and other.model_calls == 1 and other.cache_hits == 0
         # The cache outlives the decider: a new run over the same inputs makes no request.
         with decider_for(server, tmp_path) as decider:
             rerun = Meter()
-            assert decider.choose(QUESTION, article_sha256=SHA, meter=rerun) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256=SHA, meter=rerun) == "Ilham Aliyev"
         assert server.calls == 2 and rerun.cache_hits == 1
 
 
@@ -278,31 +290,31 @@ def test_cache_hit_makes_no_request_and_is_keyed_by_article(tmp_path: Path) -> N
 def test_unusable_cache_entry_is_a_miss(tmp_path: Path, stored: Any) -> None:
     with FaultServer(default=OK) as server:
         with decider_for(server, tmp_path) as decider:
-            decider.choose(QUESTION, article_sha256=SHA, meter=Meter())
+            ask(decider, QUESTION, article_sha256=SHA, meter=Meter())
         with diskcache.Cache(str(tmp_path / "cache" / "answers")) as raw:
             keys = list(raw)
             assert len(keys) == 1
             raw[keys[0]] = stored
         with decider_for(server, tmp_path) as decider:
             miss = Meter()
-            assert decider.choose(QUESTION, article_sha256=SHA, meter=miss) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256=SHA, meter=miss) == "Ilham Aliyev"
             assert server.calls == 2 and miss.cache_hits == 0 and miss.model_calls == 1
             healed = Meter()  # the fresh answer replaced the bad entry
-            assert decider.choose(QUESTION, article_sha256=SHA, meter=healed) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256=SHA, meter=healed) == "Ilham Aliyev"
             assert server.calls == 2 and healed.cache_hits == 1
 
 
 def test_garbage_cache_files_are_a_miss_not_a_crash(tmp_path: Path) -> None:
     with FaultServer(default=OK) as server:
         with decider_for(server, tmp_path) as decider:
-            decider.choose(QUESTION, article_sha256=SHA, meter=Meter())
+            ask(decider, QUESTION, article_sha256=SHA, meter=Meter())
         files = [p for p in (tmp_path / "cache").rglob("*") if p.is_file()]
         assert files
         for path in files:
             path.write_bytes(b"\x00garbage\xff" * 512)
         with decider_for(server, tmp_path) as decider:
             meter = Meter()
-            assert decider.choose(QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+            assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
         assert server.calls == 2 and meter.cache_hits == 0
         assert list(tmp_path.glob("cache/answers.corrupt-*")), "the unreadable cache was moved aside"
 
@@ -311,10 +323,10 @@ def test_garbage_cache_files_are_a_miss_not_a_crash(tmp_path: Path) -> None:
 def test_api_key_stays_out_of_cache_errors_and_request_bodies(tmp_path: Path) -> None:
     script = [OK, NOT_AN_OPTION, NOT_AN_OPTION, Step.status(500), Step.status(500)]
     with FaultServer(script) as server, decider_for(server, tmp_path, max_retries=1) as decider:
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
-        assert decider.choose(QUESTION, article_sha256="b" * 64, meter=Meter()) is None
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256="b" * 64, meter=Meter()) is None
         with pytest.raises(ModelCallError) as exc:
-            decider.choose(QUESTION, article_sha256="c" * 64, meter=Meter())
+            ask(decider, QUESTION, article_sha256="c" * 64, meter=Meter())
         assert API_KEY not in repr(decider.__dict__)
     for data in cache_bytes(tmp_path):
         assert API_KEY.encode() not in data
@@ -348,9 +360,9 @@ def test_load_prompt_renders_article_text_literally() -> None:
 
 
 def test_article_text_reaches_the_model_unmodified(tmp_path: Path) -> None:
-    question = Question("ask.speaker.v1", {"passage": INJECTION, "quote": "$options"}, OPTIONS)
+    question = {"passage": INJECTION, "quote": "$options", "options": ", ".join(OPTIONS)}
     with FaultServer([OK]) as server, decider_for(server, tmp_path) as decider:
-        assert decider.choose(question, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
+        assert ask(decider, question, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
     system, user = server.requests[0]["messages"]
     assert system["content"] == load_prompt("ask.speaker.v1").system
     assert user["content"].count(INJECTION) == 1
@@ -365,5 +377,5 @@ def test_retried_failures_leave_nothing_on_stderr(tmp_path: Path, caplog: pytest
         FaultServer([Step.status(500), OK]) as server,
         decider_for(server, tmp_path, max_retries=2) as decider,
     ):
-        assert decider.choose(QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=Meter()) == "Ilham Aliyev"
     assert [r.getMessage() for r in caplog.records if r.name.startswith("instructor")] == []

@@ -350,12 +350,12 @@ def test_a_long_article_is_read_in_chunks_with_figures_everywhere_and_exact_offs
 
 
 def test_chunk_boundaries_do_not_move_any_span(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import extract.pipeline
+    import extract.article
 
     text = (REPO / "seeds" / "001_2f07fd0f5ed94aae.txt").read_text(encoding="utf-8")
     (tmp_path / "seed.txt").write_text(text, encoding="utf-8")
     whole = run([str(tmp_path / "seed.txt"), *RULES, "--out", "-", "-q"])
-    monkeypatch.setattr(extract.pipeline, "CHUNK_CHARS", 700)  # about ten pieces
+    monkeypatch.setattr(extract.article, "CHUNK_CHARS", 700)  # about ten pieces
     pieces = run([str(tmp_path / "seed.txt"), *RULES, "--out", "-", "-q"])
     assert whole.exit_code == pieces.exit_code == 0
     one, many = json.loads(whole.stdout), json.loads(pieces.stdout)
@@ -367,7 +367,7 @@ def test_chunk_boundaries_do_not_move_any_span(tmp_path: Path, monkeypatch: pyte
     dated = "\n\n".join(f"Talks in round {n} opened on Tuesday, June {n + 2}, 2025, with {n * 10} delegates "
                         f"attending, officials said." for n in (1, 8, 15))
     (tmp_path / "dated.txt").write_text(dated, encoding="utf-8")
-    monkeypatch.setattr(extract.pipeline, "CHUNK_CHARS", 100)  # one paragraph a piece
+    monkeypatch.setattr(extract.article, "CHUNK_CHARS", 100)  # one paragraph a piece
     [record] = [json.loads(run([str(tmp_path / "dated.txt"), *RULES, "--out", "-", "-q"]).stdout)]
     assert_exact(record, dated)
     weekdays = [(c["target"], c["status"]) for c in record["checks"] if c["rule"] == "weekday_vs_date"]
@@ -444,7 +444,8 @@ def answer_with(choose: Callable[[list[str]], str]) -> Callable[[dict[str, Any]]
 
 
 def model_run(server: FaultServer, tmp_path: Path, inputs: list[str], out: Path) -> Result:
-    args = [*inputs, "--backend", "openai", "--base-url", server.base_url, "--model", "fault-model",
+    args = [*inputs, "--backend", "openai", "--extraction", "assist", "--base-url", server.base_url,
+            "--model", "fault-model",
             "--cache-dir", str(tmp_path / "cache"), "--out", str(out)]
     return run(args, env={"OPENAI_API_KEY": KEY, "XDG_CACHE_HOME": str(tmp_path / "xdg"),
                           "EXTRACT_MAX_RETRIES": "1"})
@@ -538,8 +539,8 @@ def test_a_401_that_echoes_the_key_fails_the_article_without_repeating_it(tmp_pa
     assert result.exit_code == 1
     [error] = errors(tmp_path / "out")
     assert error == {"id": "council", "input": str(tmp_path / "council.txt"), "stage": "ask",
-                     "error": "model call failed: HTTP 401 from the model server"}
-    assert f"error: {tmp_path / 'council.txt'}: model call failed: HTTP 401 from the model server" in result.stderr
+                     "error": f"model call failed: HTTP 401 from {server.base_url}"}
+    assert f"error: {tmp_path / 'council.txt'}: model call failed: HTTP 401 from {server.base_url}" in result.stderr
     for path, data in everything_written(tmp_path).items():
         assert KEY.encode() not in data, path
     assert KEY not in result.stdout + result.stderr and "SECRET123" not in result.stderr

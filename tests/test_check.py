@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from extract.anchors import find_anchors
-from extract.ask import RulesDecider
+from extract.article import extract_article
 from extract.check import check_article
-from extract.pipeline import extract_article
+from extract.model.client import NoModel
 from extract.read import Article
 from schemas import Check, FeedRecord
 
@@ -18,7 +18,7 @@ from schemas import Check, FeedRecord
 def _record(text: str, published: str | None = None, title: str | None = None) -> FeedRecord:
     day = dt.date.fromisoformat(published) if published else None
     return extract_article(Article(id="t", text=text, source="test", published=day, title=title),
-                           RulesDecider(), run_id="test")
+                           NoModel(), run_id="test")
 
 
 def _checks(record: FeedRecord, rule: str) -> list[Check]:

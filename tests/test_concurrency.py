@@ -17,10 +17,11 @@ import pytest
 from click.testing import CliRunner
 from fault_server import LOOPBACK_ALLOWED_HOSTS, FaultServer, Step, first_option
 
-from extract.ask import Meter, Question, open_decider
 from extract.cli import cli
+from extract.engines.local import READ_AHEAD, BatchSummary, run_batch
 from extract.errors import ConfigError
-from extract.pipeline import READ_AHEAD, BatchSummary, run_batch
+from extract.model.client import Answer, Meter, Request
+from extract.model.connect import open_model
 from extract.read import Article
 from extract.settings import Settings, load_settings
 from extract.write import FeedWriter
@@ -54,8 +55,8 @@ def feed_ids(out: Path) -> list[str]:
 
 
 def settings_for(server: FaultServer, tmp_path: Path) -> Settings:
-    return Settings(backend="openai", base_url=server.base_url, api_key="sk-test", model="fault-model",
-                    cache_dir=tmp_path / "cache", timeout=5.0, max_retries=2, quiet=True)
+    return Settings(backend="openai", extraction="assist", base_url=server.base_url, api_key="sk-test",
+                    model="fault-model", cache_dir=tmp_path / "cache", timeout=5.0, max_retries=2, quiet=True)
 
 
 @pytest.mark.parametrize("concurrency", [1, 4])
@@ -65,7 +66,7 @@ def test_articles_run_at_once_and_the_feed_keeps_input_order(tmp_path: Path, con
 
     batch = articles(8)
     with FaultServer(script) as server:
-        with FeedWriter(str(tmp_path / "out")) as writer, open_decider(settings_for(server, tmp_path)) as decider:
+        with FeedWriter(str(tmp_path / "out")) as writer, open_model(settings_for(server, tmp_path)) as decider:
             summary = run_batch(batch, decider, writer, concurrency=concurrency)
         assert server.calls == 8
         if concurrency == 1:
@@ -76,12 +77,13 @@ def test_articles_run_at_once_and_the_feed_keeps_input_order(tmp_path: Path, con
     assert feed_ids(tmp_path / "out") == [a.id for a in batch]
 
 
-class GatedDecider:
+class GatedModel:
     """Asks nobody. The first ``width`` questions wait for each other, so they must be open at once; the
     first article's question also waits for ``release`` (or 5 s), holding up the feed behind it."""
 
     backend: Literal["openai", "local", "rules"] = "rules"
     model: str | None = None
+    extraction: Literal["full", "assist", "rules"] = "assist"
 
     def __init__(self, width: int) -> None:
         self._barrier = threading.Barrier(width, timeout=5.0)
@@ -91,7 +93,7 @@ class GatedDecider:
         self.open = 0
         self.max_open = 0
 
-    def choose(self, question: Question, *, article_sha256: str, meter: Meter) -> str | None:
+    def answer(self, request: Request, meter: Meter) -> Answer | None:
         with self._lock:
             self._asked += 1
             first = self._asked <= self._barrier.parties
@@ -100,7 +102,7 @@ class GatedDecider:
         try:
             if first:
                 self._barrier.wait()  # BrokenBarrierError unless `width` questions are open at once
-            if "district 0 " in question.variables["quote"]:
+            if "district 0 " in request.variables["quote"]:
                 self.release.wait(5.0)
             time.sleep(0.001)
         finally:
@@ -112,7 +114,7 @@ class GatedDecider:
 def test_a_slow_article_holds_a_bounded_window_and_progress_comes_once_per_input(tmp_path: Path) -> None:
     concurrency, n = 3, 150
     bound = concurrency + READ_AHEAD
-    decider = GatedDecider(concurrency)
+    decider = GatedModel(concurrency)
     read = 0
     held: list[int] = []
     reported: list[int] = []
@@ -155,6 +157,7 @@ def test_a_429_makes_every_thread_wait_for_retry_after(tmp_path: Path) -> None:
     with FaultServer(script) as server:
         result = CliRunner().invoke(
             cli, [str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "out"), "--backend", "openai",
+                  "--extraction", "assist",
                   "--base-url", server.base_url, "--model", "fault-model", "--cache-dir", str(tmp_path / "cache"),
                   "-q"],
             env={"EXTRACT_CONCURRENCY": "4", "OPENAI_API_KEY": "sk-test", "EXTRACT_MAX_RETRIES": "2"},
@@ -181,6 +184,7 @@ def test_a_failed_article_under_concurrency_fails_alone(tmp_path: Path) -> None:
     with FaultServer(script) as server:
         result = CliRunner().invoke(
             cli, [str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "out"), "--backend", "openai",
+                  "--extraction", "assist",
                   "--base-url", server.base_url, "--model", "fault-model", "--cache-dir", str(tmp_path / "cache"),
                   "--concurrency", "3", "-q"],
             env={"OPENAI_API_KEY": "sk-test"},
@@ -190,7 +194,7 @@ def test_a_failed_article_under_concurrency_fails_alone(tmp_path: Path) -> None:
     assert feed_ids(tmp_path / "out") == [i for i in ids if i != "a03"]
     [error] = [json.loads(line) for line in (tmp_path / "out" / "errors.jsonl").read_text("utf-8").splitlines()]
     assert error == {"id": "a03", "input": f"{tmp_path / 'batch.jsonl'}:4", "stage": "ask",
-                     "error": "model call failed: HTTP 401 from the model server"}
+                     "error": f"model call failed: HTTP 401 from {server.base_url}"}
 
 
 def test_concurrency_setting(tmp_path: Path) -> None:

@@ -44,6 +44,7 @@ def extract(tmp_path: Path, server: FaultServer, *extra: str) -> subprocess.Pope
     env.update(OPENAI_API_KEY="sk-test", EXTRACT_CACHE_DIR=str(tmp_path / "cache"), PYTHONPATH=str(REPO))
     return subprocess.Popen(
         [sys.executable, "-m", "extract", "batch.jsonl", "--out", "out", "--backend", "openai",
+         "--extraction", "assist",
          "--base-url", server.base_url, "--model", "fault-model", "-q", *extra],
         cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )

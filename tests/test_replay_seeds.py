@@ -13,8 +13,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from extract.ask import open_decider
-from extract.pipeline import run_batch
+from extract.engines.local import run_batch
+from extract.model.connect import open_model
 from extract.read import iter_articles
 from extract.settings import Settings
 from extract.write import FeedWriter
@@ -33,7 +33,7 @@ pytestmark = [
 
 
 def _run(settings: Settings, out: Path) -> list[dict[str, Any]]:
-    with FeedWriter(str(out)) as writer, open_decider(settings) as decider:
+    with FeedWriter(str(out)) as writer, open_model(settings) as decider:
         summary = run_batch(iter_articles([str(SEEDS), str(FIXTURE)]), decider, writer)
     assert summary.failed == 0, summary.failures
     return [json.loads(line) for line in (out / "facts.jsonl").read_text(encoding="utf-8").splitlines()]

@@ -1,172 +1,25 @@
-"""The pipeline: read -> find anchors -> ask the model -> validate -> check -> write, one article at a time.
+"""The local engine: a batch through :func:`~extract.article.extract_article` in this process, on threads.
 
-:func:`extract_article` is the whole per-article path and returns a :class:`~schemas.FeedRecord`;
-:func:`run_batch` drives a batch through it with a progress report, on one thread or several, writing each
-article in input order as soon as it is done, so a failure in one article costs only that article and a
-rerun into the same feed picks up where the last one stopped.
+:func:`run_batch` drives the inputs through the per-article path with a progress report, on one thread or
+several, writing each article in input order as soon as it is done, so a failure in one article costs
+only that article and a rerun into the same feed picks up where the last one stopped.
 """
 
 from __future__ import annotations
 
-import hashlib
 import time
 import uuid
 from collections import deque
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 
-from extract import rules
-from extract.anchors import Anchors, find_anchors
-from extract.ask import Decider, Meter, Question, load_prompt
-from extract.check import check_article
-from extract.chunks import CHUNK_CHARS, chunks, merge_anchors, merge_items, shift
-from extract.errors import InputError, InternalError, NewsfactsError
-from extract.read import Article, read_file
-from extract.validate import Validated, validate
+from extract.article import extract_article
+from extract.errors import InputError, NewsfactsError
+from extract.model.client import Model
+from extract.read import Article
 from extract.write import FeedWriter
-from schemas import ArticleInfo, ExtractorInfo, FeedRecord, Usage
-
-SPEAKER_PROMPT = "ask.speaker.v1"
-PROMPTS = (SPEAKER_PROMPT,)
-_PASSAGE_CHARS = 900
-UNKNOWN = "unknown"
-
-
-def prompt_fingerprint() -> tuple[str, str]:
-    """The prompt versions in use and a short hash over their templates (part of every record)."""
-    digest = hashlib.sha256("".join(load_prompt(p).sha256 for p in PROMPTS).encode()).hexdigest()[:16]
-    return "+".join(PROMPTS), digest
-
-
-def extract_article(article: Article, decider: Decider, *, run_id: str) -> FeedRecord:
-    """Extract, validate and check one article.
-
-    An article longer than :data:`~extract.chunks.CHUNK_CHARS` is read in pieces of whole paragraphs, each
-    through anchors, rules and validation on its own, with every offset moved back into the whole text.
-
-    Raises:
-        ModelCallError: the model could not be reached within the retry budget.
-        InternalError: a record failed its own schema, which is a bug.
-    """
-    meter = Meter()
-    items = Validated()
-    found: list[Anchors] = []
-    for chunk in chunks(article.text, CHUNK_CHARS):
-        anchors = find_anchors(chunk.text, article.published)
-        draft = rules.draft(chunk.text, anchors)
-        moved_anchors, moved_draft = shift((anchors, draft), chunk)
-        found.append(moved_anchors)
-        speakers = _settle_speakers(article, moved_anchors, moved_draft, decider, meter)
-        merge_items(items, validate(chunk.text, draft, speakers), chunk)
-    anchors = merge_anchors(found)
-    prompt_version, prompt_hash = prompt_fingerprint()
-    try:
-        record = FeedRecord(
-            article=ArticleInfo(
-                id=article.id, title=article.title,
-                published=article.published.isoformat() if article.published else None,
-                published_source=article.published_source,  # type: ignore[arg-type]
-                url=article.url, outlet=article.outlet, sha256=article.sha256, chars=len(article.text),
-                source=article.source, text=article.text if article.text_in_feed else None,
-            ),
-            extractor=ExtractorInfo(
-                backend=decider.backend, model=decider.model, prompt_version=prompt_version,
-                prompt_hash=prompt_hash, run_id=run_id, model_calls=meter.model_calls,
-                cache_hits=meter.cache_hits, attempts=meter.attempts,
-                model_seconds=round(meter.model_seconds, 3),
-                usage=Usage(prompt_tokens=meter.prompt_tokens, completion_tokens=meter.completion_tokens),
-            ),
-            figures=items.figures,
-            statements=items.statements,
-            events=items.events,
-            checks=[],
-            rejected=items.rejected,
-        )
-        return record.model_copy(update={"checks": check_article(article.text, anchors, record, title=article.title)})
-    except ValueError as err:
-        raise InternalError(f"record failed its schema: {err}", article_id=article.id, original=err) from err
-
-
-def recheck(records: Iterable[FeedRecord]) -> Iterable[FeedRecord]:
-    """Run the in-article checks again on feed records whose article text can be read unchanged from its
-    recorded source; the others keep the checks they came with."""
-    for record in records:
-        source = record.article.source
-        path = Path(source) if source and ":" not in Path(source).name else None
-        article = None
-        if path is not None and path.is_file():
-            found = [a for a in read_file(path) if isinstance(a, Article)]
-            article = found[0] if found and found[0].sha256 == record.article.sha256 else None
-        if article is None:
-            yield record
-            continue
-        anchors = find_anchors(article.text, article.published)
-        cleared = record.model_copy(update={"checks": []})
-        yield record.model_copy(update={"checks": check_article(article.text, anchors, cleared, title=article.title)})
-
-
-def speaker_questions(text: str, draft: rules.Draft) -> list[tuple[int, Question]]:
-    """The questions put to the model, by index into ``draft.statements``: who speaks each quote the rules
-    could not attribute at all.
-
-    Measured on the gold set (benchmarks/bench_quality.py), the packaged small models choose worse than
-    the rules' own guess when the rules have one, so they only fill the gaps; the options are the names
-    in the passage the model reads, nearest to the quote first."""
-    questions: list[tuple[int, Question]] = []
-    for index, statement in enumerate(draft.statements):
-        if statement.quote is None or statement.speaker is not None or not statement.candidates:
-            continue
-        passage = _passage(text, statement.start, statement.end)
-        nearby = _passage_candidates(passage, statement.text, statement.candidates)
-        if nearby:
-            options = (*nearby, UNKNOWN)
-            questions.append((index, Question(SPEAKER_PROMPT, {"passage": passage, "quote": statement.text}, options)))
-    return questions
-
-
-def _settle_speakers(
-    article: Article, anchors: Anchors, draft: rules.Draft, decider: Decider, meter: Meter
-) -> dict[int, str | None]:
-    """Ask the decider the :func:`speaker_questions`; an "unknown" or missing answer keeps the rules' own."""
-    settled: dict[int, str | None] = {}
-    for index, question in speaker_questions(article.text, draft):
-        answer = decider.choose(question, article_sha256=article.sha256, meter=meter)
-        if answer is not None and answer != UNKNOWN:
-            settled[index] = answer
-    return settled
-
-
-def _passage_candidates(passage: str, quote: str, candidates: tuple[str, ...], limit: int = 6) -> tuple[str, ...]:
-    """The candidates the passage mentions (by full name or surname) outside the quote itself, nearest to
-    the quote first: a name that only the quote contains cannot be offered as its speaker."""
-    at = max(passage.find(quote), 0)
-    if quote and quote in passage:
-        passage = passage[:at] + " " * len(quote) + passage[at + len(quote):]
-    found: list[tuple[int, str]] = []
-    for name in candidates:
-        spots = [m for m in (passage.rfind(name), passage.rfind(name.split()[-1])) if m != -1]
-        if spots:
-            found.append((min(abs(spot - at) for spot in spots), name))
-    return tuple(name for _, name in sorted(found)[:limit])
-
-
-def _passage(text: str, start: int, end: int) -> str:
-    """The quote's paragraph and the one before it (blank lines between paragraphs skipped), cut to a
-    budget the small model can read."""
-    own_start = text.rfind("\n", 0, start)
-    previous_end = own_start
-    while previous_end > 0 and not text[text.rfind("\n", 0, previous_end) + 1 : previous_end].strip():
-        previous_end = text.rfind("\n", 0, previous_end)
-    para_start = text.rfind("\n", 0, previous_end) if previous_end > 0 else -1
-    para_end = text.find("\n", end)
-    passage = text[para_start + 1 : para_end if para_end != -1 else len(text)].strip()
-    if len(passage) > _PASSAGE_CHARS:
-        middle = (start + end) // 2 - (para_start + 1)
-        lo = max(0, middle - _PASSAGE_CHARS // 2)
-        passage = passage[lo : lo + _PASSAGE_CHARS]
-    return passage
+from schemas import FeedRecord
 
 
 @dataclass
@@ -192,7 +45,7 @@ READ_AHEAD = 64
 
 def run_batch(
     articles: Iterable[Article | InputError],
-    decider: Decider,
+    model: Model,
     writer: FeedWriter,
     *,
     concurrency: int = 1,
@@ -205,14 +58,14 @@ def run_batch(
     An article whose id and sha256 are already in the feed (an earlier run into the same folder) is
     skipped; one whose id is there with another sha256 is extracted again and its new line replaces the
     old one (see :class:`~extract.write.FeedWriter`). With ``concurrency`` above 1, that many articles are
-    extracted at once on threads sharing ``decider``; at most ``concurrency + READ_AHEAD`` inputs are held
+    extracted at once on threads sharing ``model``; at most ``concurrency + READ_AHEAD`` inputs are held
     between reading and writing, and the feed stays in input order. A failed article is recorded and the
     batch goes on.
 
     Args:
         articles: the inputs in order; an InputError stands for an input that could not be read.
-        decider: answers the model's questions; must be safe to share between threads when
-            ``concurrency`` > 1 (every decider in :mod:`extract.ask` is).
+        model: answers the model's requests; must be safe to share between threads when
+            ``concurrency`` > 1 (every model in :mod:`extract.model` is).
         writer: the open feed.
         concurrency: how many articles are extracted at once.
         total: how many inputs there are, if known, passed on to ``progress``.
@@ -224,7 +77,7 @@ def run_batch(
     """
     if concurrency < 1:
         raise ValueError(f"concurrency must be at least 1, not {concurrency}")
-    batch = _Batch(decider, writer, progress=progress, total=total, warn=warn)
+    batch = _Batch(model, writer, progress=progress, total=total, warn=warn)
     began = time.monotonic()
     window: deque[_Job] = deque()  # inputs started and not yet written, in input order
     pool = ThreadPoolExecutor(concurrency, thread_name_prefix="extract") if concurrency > 1 else None
@@ -257,10 +110,10 @@ class _Batch:
     """The state of one batch: the run id, the ids seen so far, the summary, and where outcomes go."""
 
     def __init__(
-        self, decider: Decider, writer: FeedWriter, *, progress: Progress | None, total: int | None,
+        self, model: Model, writer: FeedWriter, *, progress: Progress | None, total: int | None,
         warn: Warn | None,
     ) -> None:
-        self.decider = decider
+        self.model = model
         self.writer = writer
         self.progress = progress
         self.total = total
@@ -284,11 +137,11 @@ class _Batch:
                        "extracting it again, its new line replaces the old one")
         future: Future[FeedRecord]
         if pool is not None:
-            future = pool.submit(extract_article, article, self.decider, run_id=self.run_id)
+            future = pool.submit(extract_article, article, self.model, run_id=self.run_id)
         else:
             future = Future()
             try:
-                future.set_result(extract_article(article, self.decider, run_id=self.run_id))
+                future.set_result(extract_article(article, self.model, run_id=self.run_id))
             except Exception as err:  # handed over exactly as a pool would: finish() sorts it out
                 future.set_exception(err)
         return _Job(article, future)

@@ -1,18 +1,19 @@
-"""Stage 3, ask the model: small, constrained decisions around anchors, never free-form facts.
+"""The model client: one :class:`Request` in, one validated Pydantic answer out, through instructor.
 
-Input: a :class:`Question` (a named prompt, its variables, and the options the answer must be one of).
-Output: one of the options, or ``None`` when the decider abstains and the rules' answer stands.
+A :class:`Request` is a named prompt, its variables, and the Pydantic model the answer must fill, plus an
+optional ``check`` that grounds the answer in the article (unknown anchor ids, names the article never
+gives...). :class:`ModelClient` sends it through ``instructor`` (forced tool call by default; llama.cpp
+turns the schema into a grammar), re-asks with the check's message when it fails (``max_reasks``), and
+returns the last answer with whatever the check still found, so the caller keeps what holds.
 
-This is the only module that imports ``openai`` or ``instructor``. Every model call goes through
-``instructor`` in ``Mode.TOOLS`` (a forced tool call: llama.cpp turns the schema into a grammar, and OpenAI
-honours it too), with the options as a ``Literal`` enum so even a 135M-parameter model answers in a few
-tokens and cannot answer outside the list. ``tenacity`` retries transient failures (timeouts, connection
-errors, 429 honouring Retry-After, 5xx) with bounded exponential backoff and jitter; ``instructor`` re-asks
-on a validation error, bounded by ``max_reasks``. One :class:`RateGate` per decider is shared by every
-thread of a run: a 429 holds it for the Retry-After, and no thread sends a request until it opens. Answers
-are cached on disk (``diskcache``, safe to share between threads) by backend, model, prompt version and
-hash, answer schema, the article's sha256 and the question, so a second run over the same inputs makes no
-model call.
+``tenacity`` retries transient failures (timeouts, connection errors, 429 honouring Retry-After, 5xx)
+with bounded exponential backoff and jitter. One :class:`RateGate` per client is shared by every thread: a
+429 holds it for the Retry-After, and no thread sends until it opens. Answers are cached on disk under
+:func:`request_key`, which is also the ``custom_id`` of the same request in a Batch API file, so batch
+answers and live answers fill one cache. A server that cannot be reached at all is given up on after
+the first request's retries: later requests get no answer at once and the rules' answers stand.
+
+This package is the only place that imports ``openai`` or ``instructor`` (with the Batch API engine).
 """
 
 from __future__ import annotations
@@ -21,89 +22,64 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import string
+import math
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
-import diskcache
-from pydantic import BaseModel, Field, create_model
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from pydantic import BaseModel, ValidationError, create_model, model_validator
+from tenacity import RetryCallState, Retrying, retry_if_exception, wait_exponential_jitter
 
-from extract.errors import ConfigError, ModelCallError
-from extract.local_server import LocalServer, llama_server_available
+from extract.errors import ModelCallError, NewsfactsError
+from extract.model.cache import AnswerCache
+from extract.model.prompts import load_prompt
 from extract.settings import Settings
 
 if TYPE_CHECKING:  # imported lazily: openai alone takes ~1.7 s to import, and a cached run never needs it
     import instructor
     import openai
 
-_MAX_RETRY_AFTER = 60.0
-_ANSWER_TOKENS = 64
+Backend = Literal["openai", "local", "rules"]
+Extraction = Literal["full", "assist", "rules"]
+ModelMode = Literal["tools", "json_schema", "md_json"]
+MAX_RETRY_AFTER = 60.0
 
 
 @dataclass(frozen=True)
-class Prompt:
-    """A named, versioned prompt template; article text only ever enters through ``variables``."""
+class Request:
+    """One question to the model about one article.
 
-    name: str
-    version: str
-    system: str
-    user: str
-
-    @property
-    def id(self) -> str:
-        return f"{self.name}.{self.version}"
-
-    @property
-    def sha256(self) -> str:
-        return hashlib.sha256(f"{self.system}\0{self.user}".encode()).hexdigest()
-
-    def render(self, variables: Mapping[str, str]) -> list[dict[str, str]]:
-        """The chat messages; ``safe_substitute`` never re-reads what it inserts."""
-        return [
-            {"role": "system", "content": string.Template(self.system).safe_substitute(variables)},
-            {"role": "user", "content": string.Template(self.user).safe_substitute(variables)},
-        ]
-
-
-@cache
-def load_prompt(prompt_id: str) -> Prompt:
-    """Load ``prompts/<name>.<version>.md`` (sections ``## system`` and ``## user``)."""
-    name, _, version = prompt_id.rpartition(".")
-    try:
-        source = resources.files("prompts").joinpath(f"{prompt_id}.md").read_text(encoding="utf-8")
-    except FileNotFoundError as err:
-        raise ConfigError(f"no prompt template {prompt_id!r} in prompts/", original=err) from err
-    sections: dict[str, list[str]] = {}
-    current: list[str] | None = None
-    for line in source.splitlines():
-        if line.startswith("## "):
-            current = sections.setdefault(line[3:].strip(), [])
-        elif current is not None:
-            current.append(line)
-    if "system" not in sections or "user" not in sections:
-        raise ConfigError(f"prompt {prompt_id!r} needs '## system' and '## user' sections")
-    return Prompt(name, version, "\n".join(sections["system"]).strip(), "\n".join(sections["user"]).strip())
-
-
-@dataclass(frozen=True)
-class Question:
-    """One decision: which of ``options`` holds, given a prompt and its variables."""
+    ``answer_model`` is the schema the model fills (sent as a tool or a JSON schema); ``check`` returns the
+    problems of an answer that parses (anchor ids that do not exist, names the article never gives): a
+    non-empty list makes instructor re-ask with it. The caller validates the final answer itself.
+    """
 
     prompt_id: str
     variables: Mapping[str, str]
-    options: tuple[str, ...]
+    answer_model: type[BaseModel]
+    article_id: str
+    article_sha256: str
+    max_tokens: int = 64
+    check: Callable[[Any], list[str]] | None = field(default=None, compare=False)
+
+    def messages(self) -> list[dict[str, str]]:
+        return load_prompt(self.prompt_id).render(self.variables)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A parsed answer, and what its check still found after the last re-ask (empty when it holds)."""
+
+    value: Any
+    problems: tuple[str, ...] = ()
+    from_cache: bool = False
 
 
 @dataclass
 class Meter:
-    """What deciding one article cost; copied into the feed record's provenance."""
+    """What asking the model cost for one article; copied into the feed record's provenance."""
 
     model_calls: int = 0
     cache_hits: int = 0
@@ -113,64 +89,106 @@ class Meter:
     model_seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
 
+    def add(self, other: Meter) -> None:
+        self.model_calls += other.model_calls
+        self.cache_hits += other.cache_hits
+        self.attempts += other.attempts
+        self.prompt_tokens += other.prompt_tokens
+        self.completion_tokens += other.completion_tokens
+        self.model_seconds += other.model_seconds
+        self.failures.extend(other.failures)
 
-class Decider(Protocol):
-    """Anything that can settle a :class:`Question`: a model, a scripted fake, or nobody (rules)."""
 
-    backend: Literal["openai", "local", "rules"]
+class Model(Protocol):
+    """What the pipeline asks: a live client, a scripted fake, a Batch API file, or nobody (rules)."""
+
+    backend: Backend
     model: str | None
+    extraction: Extraction
 
-    def choose(self, question: Question, *, article_sha256: str, meter: Meter) -> str | None: ...
+    def answer(self, request: Request, meter: Meter) -> Answer | None:
+        """The answer, or None when there is none (no model, unreachable, no valid answer)."""
+        ...
 
 
-class RulesDecider:
-    """No model: abstains on every question, so the deterministic rules' answers stand."""
+@dataclass
+class NoModel:
+    """No model: every request goes unanswered, so the deterministic rules' answers stand."""
 
-    backend: Literal["openai", "local", "rules"] = "rules"
+    backend: Backend = "rules"
     model: str | None = None
+    extraction: Extraction = "rules"
 
-    def choose(self, question: Question, *, article_sha256: str, meter: Meter) -> str | None:
+    def answer(self, request: Request, meter: Meter) -> Answer | None:
         return None
 
 
-class AnswerCache:
-    """diskcache with the failure modes made harmless: a corrupt entry is a miss, a corrupt cache is renewed.
+def request_key(request: Request, model: str | None) -> str:
+    """A stable id of (article id, article sha256, prompt version and text, model, answer schema,
+    question): the answer cache's key and the request's ``custom_id`` in a Batch API file."""
+    prompt = load_prompt(request.prompt_id)
+    material = {
+        "article": request.article_id,
+        "sha256": request.article_sha256,
+        "prompt": prompt.id,
+        "prompt_sha256": prompt.sha256,
+        "model": model,
+        "schema": request.answer_model.model_json_schema(),
+        "variables": dict(request.variables),
+    }
+    digest = hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    return f"nf-{digest[:40]}"
 
-    A cache database that cannot be opened (a crash mid-write, a truncated file) is moved aside as
-    ``answers.corrupt-<time>`` and a fresh one started; if even that fails, the run goes on uncached.
+
+def answer_tokens(request: Request, settings: Settings) -> int:
+    """The request's answer budget, capped by the ``max_answer_tokens`` setting when there is one."""
+    return min(request.max_tokens, settings.max_answer_tokens or request.max_tokens)
+
+
+def instructor_mode(mode: ModelMode) -> Any:
+    import instructor
+
+    return {"tools": instructor.Mode.TOOLS, "json_schema": instructor.Mode.JSON_SCHEMA,
+            "md_json": instructor.Mode.MD_JSON}[mode]
+
+
+def request_body(request: Request, *, model: str, mode: ModelMode, max_tokens: int | None = None) -> dict[str, Any]:
+    """The chat-completions body the live path sends for ``request`` (first attempt), for Batch API files."""
+    from instructor.v2.core.response import handle_response_model
+
+    _, body = handle_response_model(
+        request.answer_model, mode=instructor_mode(mode), messages=request.messages(), model=model,
+        temperature=0, max_tokens=max_tokens or request.max_tokens,
+    )
+    return dict(body)
+
+
+def parse_completion(request: Request, completion: Any, *, mode: ModelMode) -> Answer:
+    """Parse a chat completion (a live one or a Batch API output line's body) as the live path does.
+
+    Raises:
+        ValueError: the completion does not hold an answer of the request's schema.
     """
+    from instructor.v2.core.response_model import prepare_response_model
+    from openai.types.chat import ChatCompletion
 
-    def __init__(self, directory: str) -> None:
-        self.note: str | None = None
-        self._cache: diskcache.Cache | None = None
-        try:
-            self._cache = diskcache.Cache(directory)
-        except Exception as err:  # sqlite3.DatabaseError and friends: never fatal
-            aside = f"{directory}.corrupt-{int(time.time())}"
-            try:
-                os.replace(directory, aside)
-                self._cache = diskcache.Cache(directory)
-                self.note = f"answer cache was unreadable ({type(err).__name__}); moved to {aside}"
-            except Exception:
-                self.note = f"answer cache is unusable ({type(err).__name__}); running without it"
+    try:
+        if isinstance(completion, dict):
+            completion = ChatCompletion.model_validate(completion)
+        parser = prepare_response_model(request.answer_model)
+        value = parser.from_response(completion, mode=instructor_mode(mode))  # type: ignore[union-attr]
+    except (ValidationError, json.JSONDecodeError) as err:
+        raise ValueError(f"answer does not fit the schema: {_first_error(err)}") from err
+    except Exception as err:  # instructor's own parse errors (no tool call, cut at max_tokens)
+        raise ValueError(f"no answer in the completion: {type(err).__name__}") from err
+    return Answer(value, tuple(request.check(value)) if request.check else ())
 
-    def get(self, key: str) -> dict[str, Any] | None:
-        if self._cache is None:
-            return None
-        try:
-            value = self._cache.get(key)
-        except Exception:  # any corruption (pickle, sqlite) means "not cached"
-            return None
-        return value if isinstance(value, dict) else None
 
-    def set(self, key: str, value: dict[str, Any]) -> None:
-        if self._cache is not None:
-            with contextlib.suppress(Exception):
-                self._cache.set(key, value)
-
-    def close(self) -> None:
-        if self._cache is not None:
-            self._cache.close()
+def _first_error(err: Exception) -> str:
+    if isinstance(err, ValidationError) and err.errors():
+        first = err.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(err)[:200]
 
 
 class RateGate:
@@ -200,11 +218,11 @@ class RateGate:
             waited += remaining
 
 
-class ModelDecider:
-    """Settles questions with a model behind an OpenAI-compatible endpoint, through instructor.
+class ModelClient:
+    """Answers requests with a model behind an OpenAI-compatible endpoint, through instructor.
 
     Safe to share between threads: the client is connected once under a lock, attempts are counted per
-    thread, and every request first passes the decider's :class:`RateGate`.
+    thread, and every request first passes the client's :class:`RateGate`.
     """
 
     def __init__(
@@ -213,18 +231,25 @@ class ModelDecider:
         *,
         backend: Literal["openai", "local"],
         model: str,
+        extraction: Extraction,
         settings: Settings,
         cache: AnswerCache | None,
+        mode: ModelMode = "tools",
+        where: str = "the model server",
     ) -> None:
-        self.backend: Literal["openai", "local", "rules"] = backend
+        self.backend: Backend = backend
         self.model: str | None = model
+        self.extraction: Extraction = extraction
+        self.mode: ModelMode = mode
+        self.where = where
         self._settings = settings
         self._cache = cache
         self._connect = connect
         self._client: instructor.Instructor | None = None
         self._client_lock = threading.Lock()
-        self._local = threading.local()  # this thread's attempt count for the question it is asking
+        self._local = threading.local()  # this thread's attempt count for the request it is sending
         self.gate = RateGate()
+        self.unreachable: str | None = None  # set once the server could not be reached at all
         self.startup_seconds = 0.0  # time the embedded server took to start, when this run started it
 
     @property
@@ -235,9 +260,9 @@ class ModelDecider:
                 import instructor
 
                 # instructor logs every failed attempt at ERROR, with the server's reply in the message;
-                # this module reports failures itself (ModelCallError, Meter.failures), without bodies.
+                # this module reports failures itself (Meter.failures), without bodies.
                 logging.getLogger("instructor").setLevel(logging.CRITICAL)
-                client = instructor.from_openai(self._connect(), mode=instructor.Mode.TOOLS)
+                client = instructor.from_openai(self._connect(), mode=instructor_mode(self.mode))
                 client.on("completion:kwargs", self._before_request)
                 self._client = client
             return self._client
@@ -247,33 +272,84 @@ class ModelDecider:
         self.gate.wait()
         self._local.attempts = getattr(self._local, "attempts", 0) + 1
 
-    def _backoff(self, state: RetryCallState) -> float:
-        """The wait before the next try; a 429 makes every thread wait, not only this one."""
-        import openai
-
-        seconds = _wait_for_retry(state)
-        if state.outcome is not None and isinstance(state.outcome.exception(), openai.RateLimitError):
-            self.gate.hold(seconds)
-        return seconds
-
-    def choose(self, question: Question, *, article_sha256: str, meter: Meter) -> str | None:
-        prompt = load_prompt(question.prompt_id)
-        answer_model = _answer_model(question.options)
-        key = self._cache_key(prompt, answer_model, article_sha256, question)
-        cached = self._cache.get(key) if self._cache else None
-        if cached is not None and cached.get("answer") in question.options:
+    def answer(self, request: Request, meter: Meter) -> Answer | None:
+        key = request_key(request, self.model)
+        cached = self._cached(key, request)
+        if cached is not None:
             meter.cache_hits += 1
-            return str(cached["answer"])
-        answer, usage = self._ask(prompt, answer_model, question, meter)
+            return cached
+        if self.unreachable is not None:
+            meter.failures.append(f"{request.prompt_id}: not asked, {self.unreachable}")
+            return None
+        meter.model_calls += 1
+        try:
+            answer, usage = self._ask(request, meter)
+        except ModelCallError as err:
+            if self.unreachable is None:
+                raise  # this request failed (HTTP error, timeouts): the article fails, a rerun retries it
+            # The server cannot be reached at all: the rules' answers stand, here and for every later request.
+            meter.failures.append(f"{request.prompt_id}: {err.message}")
+            return None
         meter.prompt_tokens += usage[0]
         meter.completion_tokens += usage[1]
         if self._cache is not None and answer is not None:
-            self._cache.set(key, {"answer": answer, "usage": usage})
+            self._cache.set(key, {"answer": _dump(answer.value), "problems": list(answer.problems),
+                                  "usage": list(usage)})
         return answer
 
-    def _create(
-        self, client: instructor.Instructor, answer_model: type[BaseModel], messages: list[dict[str, str]]
-    ) -> tuple[Any, Any]:
+    def _cached(self, key: str, request: Request) -> Answer | None:
+        entry = self._cache.get(key) if self._cache is not None else None
+        if entry is None:
+            return None
+        try:
+            value = request.answer_model.model_validate(entry["answer"])
+        except (KeyError, TypeError, ValidationError):
+            return None  # an entry of another shape is a miss, asked again and replaced
+        problems = tuple(request.check(value)) if request.check else ()
+        return Answer(value, problems, from_cache=True)
+
+    def _ask(self, request: Request, meter: Meter) -> tuple[Answer | None, tuple[int, int]]:
+        import openai
+        from instructor.core import IncompleteOutputException, InstructorRetryException
+
+        self._local.attempts = 0
+        try:
+            client = self.client  # connects (or starts the local server) outside the timed part
+        except NewsfactsError as err:  # the embedded server or its model is missing or did not start
+            self.unreachable = err.message
+            raise ModelCallError(f"model not available: {err.message}", original=err) from err
+        began = time.monotonic()
+        try:
+            for attempt in Retrying(
+                retry=retry_if_exception(_is_transient),
+                wait=self._backoff,
+                stop=_stop(self._settings.max_retries),
+                reraise=True,
+            ):
+                with attempt:
+                    value, completion = self._create(client, request)
+        except IncompleteOutputException as err:
+            meter.attempts += self._local.attempts
+            meter.model_seconds += time.monotonic() - began
+            meter.failures.append(f"{request.prompt_id}: answer cut off at "
+                                  f"{answer_tokens(request, self._settings)} tokens")
+            completion = getattr(err, "last_completion", None)
+            return None, _usage(getattr(completion, "usage", None))
+        except InstructorRetryException as err:
+            meter.attempts += self._local.attempts
+            meter.model_seconds += time.monotonic() - began
+            return self._salvage(request, err, meter), _usage(getattr(err, "total_usage", None))
+        except (openai.OpenAIError, json.JSONDecodeError) as err:
+            meter.attempts += self._local.attempts
+            meter.model_seconds += time.monotonic() - began
+            if isinstance(err, openai.APIConnectionError) and not isinstance(err, openai.APITimeoutError):
+                self.unreachable = f"could not connect to {self.where}"
+            raise ModelCallError(f"model call failed: {describe_error(err, self.where)}", original=err) from err
+        meter.attempts += self._local.attempts
+        meter.model_seconds += time.monotonic() - began
+        return Answer(value, ()), _usage(completion.usage)
+
+    def _create(self, client: instructor.Instructor, request: Request) -> tuple[Any, Any]:
         """One instructor call; transport errors it wrapped are unwrapped so tenacity can retry them."""
         import openai
         from instructor.core import InstructorRetryException
@@ -281,11 +357,11 @@ class ModelDecider:
         try:
             return client.chat.completions.create_with_completion(
                 model=self.model or "",
-                response_model=answer_model,
-                messages=messages,  # type: ignore[arg-type]
+                response_model=_checked(request),
+                messages=request.messages(),  # type: ignore[arg-type]
                 max_retries=self._settings.max_reasks,
                 temperature=0,
-                max_tokens=_ANSWER_TOKENS,
+                max_tokens=answer_tokens(request, self._settings),
             )
         except InstructorRetryException as err:
             # Unless the last failure was parsing a completion, it was the transport (or a body cut short).
@@ -295,59 +371,64 @@ class ModelDecider:
                 raise cause from None
             raise
 
-    def _cache_key(self, prompt: Prompt, answer_model: type[BaseModel], sha: str, question: Question) -> str:
-        material = {
-            "backend": self.backend,
-            "model": self.model,
-            "prompt": prompt.id,
-            "prompt_sha256": prompt.sha256,
-            "schema": answer_model.model_json_schema(),
-            "article_sha256": sha,
-            "variables": dict(question.variables),
-        }
-        return hashlib.sha256(json.dumps(material, sort_keys=True).encode()).hexdigest()
+    def _salvage(self, request: Request, err: Exception, meter: Meter) -> Answer | None:
+        """After the last re-ask: the last answer that parses, with the problems its check found, so the
+        caller keeps what holds; None when nothing parses."""
+        completion = getattr(err, "last_completion", None)
+        if completion is not None:
+            with contextlib.suppress(ValueError):
+                answer = parse_completion(request, completion, mode=self.mode)
+                meter.failures.append(f"{request.prompt_id}: answer kept in part after "
+                                      f"{getattr(err, 'n_attempts', '?')} attempts ({len(answer.problems)} problems)")
+                return answer
+        meter.failures.append(f"{request.prompt_id}: no valid answer after {getattr(err, 'n_attempts', '?')} attempts")
+        return None
 
-    def _ask(
-        self, prompt: Prompt, answer_model: type[BaseModel], question: Question, meter: Meter
-    ) -> tuple[str | None, tuple[int, int]]:
+    def _backoff(self, state: RetryCallState) -> float:
+        """The wait before the next try; a 429 makes every thread wait, not only this one."""
         import openai
-        from instructor.core import InstructorRetryException
 
-        messages = prompt.render({**question.variables, "options": ", ".join(question.options)})
-        self._local.attempts = 0
-        meter.model_calls += 1
-        client = self.client  # connects (or starts the local server) outside the timed part
-        began = time.monotonic()
-        try:
-            for attempt in Retrying(
-                retry=retry_if_exception(_is_transient),
-                wait=self._backoff,
-                stop=stop_after_attempt(self._settings.max_retries + 1),
-                reraise=True,
-            ):
-                with attempt:
-                    result, completion = self._create(client, answer_model, messages)
-        except InstructorRetryException as err:
-            meter.model_seconds += time.monotonic() - began
-            meter.attempts += self._local.attempts
-            meter.failures.append(f"{prompt.id}: no valid answer after {err.n_attempts} attempts")
-            return None, _usage(getattr(err, "total_usage", None))
-        except (openai.OpenAIError, json.JSONDecodeError) as err:
-            meter.model_seconds += time.monotonic() - began
-            meter.attempts += self._local.attempts
-            raise ModelCallError(f"model call failed: {_describe(err)}", original=err) from err
-        meter.model_seconds += time.monotonic() - began
-        meter.attempts += self._local.attempts
-        return str(result.answer), _usage(completion.usage)
+        seconds = wait_for_retry(state)
+        if state.outcome is not None and isinstance(state.outcome.exception(), openai.RateLimitError):
+            self.gate.hold(seconds)
+        return seconds
 
 
-@cache
-def _answer_model(options: tuple[str, ...]) -> type[BaseModel]:
-    """A one-field response model whose only valid answers are ``options``."""
-    choice = Literal[options]  # type: ignore[valid-type]
-    return create_model(
-        "Answer", answer=(choice, Field(description="Exactly one of the listed options.")),
-    )
+def _stop(max_retries: int) -> Callable[[RetryCallState], bool]:
+    """Stop after ``max_retries`` retries, and after one retry of a timeout: a server too slow for the
+    whole answer once is likely to be too slow again, and each try costs the whole timeout."""
+    import openai
+
+    def stop(state: RetryCallState) -> bool:
+        if state.attempt_number > max_retries:
+            return True
+        err = state.outcome.exception() if state.outcome is not None else None
+        return isinstance(err, openai.APITimeoutError) and state.attempt_number >= 2
+
+    return stop
+
+
+def _checked(request: Request) -> type[BaseModel]:
+    """The answer model with the request's check as a validator, so a failing check makes instructor
+    re-ask with its message. Same name, docstring and fields: the schema sent is the answer model's."""
+    if request.check is None:
+        return request.answer_model
+    check = request.check
+
+    def grounded(self: BaseModel) -> BaseModel:
+        problems = check(self)
+        if problems:
+            raise ValueError("; ".join(problems[:20]))
+        return self
+
+    base = request.answer_model
+    validators: dict[str, Any] = {"grounded": model_validator(mode="after")(grounded)}
+    return create_model(base.__name__, __base__=base, __doc__=base.__doc__, __module__=base.__module__,
+                        __validators__=validators)
+
+
+def _dump(value: Any) -> Any:
+    return value.model_dump(mode="json") if isinstance(value, BaseModel) else value
 
 
 def _usage(usage: Any) -> tuple[int, int]:
@@ -365,85 +446,31 @@ def _is_transient(err: BaseException) -> bool:
     return isinstance(err, openai.APIStatusError) and err.status_code >= 500
 
 
-def _wait_for_retry(state: RetryCallState) -> float:
-    """Honour Retry-After when the server sends it; otherwise exponential backoff with jitter."""
+def wait_for_retry(state: RetryCallState) -> float:
+    """Honour Retry-After when the server sends a usable one (clamped to [0, 60] s; "nan", negative or
+    unparsable values are ignored); otherwise exponential backoff with jitter."""
     import openai
 
     err = state.outcome.exception() if state.outcome else None
     if isinstance(err, openai.APIStatusError):
         header = err.response.headers.get("retry-after")
         with contextlib.suppress(TypeError, ValueError):
-            return min(max(float(header or ""), 0.0), _MAX_RETRY_AFTER)
+            seconds = float(header or "")
+            if math.isfinite(seconds) and seconds >= 0:
+                return min(seconds, MAX_RETRY_AFTER)
     return float(wait_exponential_jitter(multiplier=0.5, max=20.0)(state))
 
 
-def _describe(err: Exception) -> str:
+def describe_error(err: Exception, where: str = "the model server") -> str:
     """A one-line reason that never includes request headers (and so never the API key)."""
     import openai
 
     if isinstance(err, openai.APIStatusError):
-        return f"HTTP {err.status_code} from the model server"
+        return f"HTTP {err.status_code} from {where}"
     if isinstance(err, openai.APITimeoutError):
-        return "timed out waiting for the model server"
+        return f"timed out waiting for {where}"
     if isinstance(err, openai.APIConnectionError):
-        return "could not connect to the model server"
+        return f"could not connect to {where}"
     if isinstance(err, json.JSONDecodeError):
-        return "the model server sent a truncated or invalid JSON body"
+        return f"{where} sent a truncated or invalid JSON body"
     return type(err).__name__
-
-
-@contextlib.contextmanager
-def open_decider(settings: Settings, *, log: Any = None) -> Iterator[Decider]:
-    """Choose the backend from settings (the one place that branches on it) and yield a decider.
-
-    ``auto`` picks ``openai`` when an API key or base URL is configured, else ``local`` when the
-    embedded server is installed, else ``rules``. The local server is stopped when the block ends.
-    """
-    backend = resolve_backend(settings)
-    if log is not None:
-        log(f"backend: {backend}" + (" (auto)" if settings.backend == "auto" else ""))
-    if backend == "rules":
-        yield RulesDecider()
-        return
-    cache = AnswerCache(str(settings.cache_dir / "answers")) if settings.use_cache else None
-    if cache is not None and cache.note and log is not None:
-        log(f"warning: {cache.note}")
-    with contextlib.ExitStack() as stack:
-        if cache is not None:
-            stack.callback(cache.close)
-        if backend == "openai":
-            def connect() -> openai.OpenAI:
-                import openai
-
-                return openai.OpenAI(
-                    api_key=settings.api_key or "unused", base_url=settings.base_url,
-                    timeout=settings.timeout, max_retries=0,
-                )
-            yield ModelDecider(connect, backend="openai", model=settings.model or "gpt-4o-mini",
-                               settings=settings, cache=cache)
-            return
-        model = settings.model or settings.local_model
-
-        def start_local() -> openai.OpenAI:
-            server = stack.enter_context(LocalServer(
-                model, n_ctx=settings.n_ctx, n_threads=settings.n_threads,
-                start_timeout=settings.server_start_timeout,
-            ))
-            decider.startup_seconds = server.startup_seconds
-            if log is not None:
-                log(f"local model {model} ready in {server.startup_seconds:.1f}s")
-            import openai
-
-            return openai.OpenAI(api_key="local", base_url=server.base_url, timeout=settings.timeout,
-                                 max_retries=0)
-
-        decider = ModelDecider(start_local, backend="local", model=model, settings=settings, cache=cache)
-        yield decider
-
-
-def resolve_backend(settings: Settings) -> Literal["openai", "local", "rules"]:
-    if settings.backend != "auto":
-        return settings.backend
-    if settings.api_key or settings.base_url:
-        return "openai"
-    return "local" if llama_server_available() else "rules"
