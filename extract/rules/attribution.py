@@ -1,9 +1,7 @@
-"""Deterministic drafting: figures, statements and events built from anchors with plain rules.
+"""Statement drafts: who said what, by wire-copy attribution rules.
 
-Input: an article's text and its :class:`~extract.anchors.Anchors`. Output: a :class:`Draft` whose items
-all point at anchors or sentences, so their evidence is exact by construction. This is the whole extractor
-for ``--backend rules``; with a model, the drafts carry the open questions (``StatementDraft.candidates``)
-that the ask stage settles, and the rules' answer stays as the fallback.
+Input: an article's text, anchors, prose sentences and cast. Output: :class:`StatementDraft` records
+(quotes, reported speech, denials) and :func:`source_of`, who a sentence cites (for figures).
 
 Attribution follows wire-copy conventions: "…,” said X", "X said", "according to X", a sentence subject
 before a speech verb, "he/she said" resolved to the last person named, and a quote that continues the
@@ -12,16 +10,15 @@ previous speaker's words in the same paragraph.
 
 from __future__ import annotations
 
-import itertools
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 
-from extract.anchors import Anchors, NameAnchor, NumberAnchor, QuoteAnchor, Sentence, TimeAnchor
+from extract.anchors import Anchors, NameAnchor, QuoteAnchor, Sentence
 from extract.anchors.names import surname
-from extract.lexicon import DENIAL_VERBS, SPEECH_VERBS, STRONG_EVENTS, WEAK_EVENTS
+from extract.lexicon import DENIAL_VERBS, SPEECH_VERBS, STRONG_EVENTS
+from extract.rules.common import SPEECH, date_in, outside_quotes, sentence_of
+from extract.rules.drafts import Cast, StatementDraft
 
-_SPEECH = re.compile(rf"(?<!\bbeen )(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
 _ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
 _PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
@@ -35,174 +32,8 @@ _SOURCE_NOUN = re.compile(
 _PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
 MIN_QUOTE_WORDS = 3
 
-_LOCATION = re.compile(r"\b(?:in|near|at|outside|from) (?:the )?$")
-_SUMMARY_CHARS = 200
 
-
-Maker = str  # "rules" or "model": who proposed an item
-
-
-@dataclass(frozen=True)
-class FigureDraft:
-    number: NumberAnchor
-    sentence: Sentence
-    about: str | None
-    source: str | None
-    period: str | None
-    counted: str | None = None
-    by: Maker = "rules"
-
-
-@dataclass(frozen=True)
-class StatementDraft:
-    kind: str
-    speaker: str | None
-    text: str
-    start: int
-    end: int
-    sentence: Sentence
-    date: str | None
-    quote: QuoteAnchor | None = None
-    confident: bool = True
-    candidates: tuple[str, ...] = ()
-    claim: str | None = None
-    by: Maker = "rules"
-
-
-@dataclass(frozen=True)
-class EventDraft:
-    kind: str
-    summary: str
-    actors: tuple[str, ...]
-    date: str | None
-    date_text: str | None
-    location: str | None
-    sentence: Sentence
-    by: Maker = "rules"
-
-
-@dataclass(frozen=True)
-class Draft:
-    figures: tuple[FigureDraft, ...] = ()
-    statements: tuple[StatementDraft, ...] = ()
-    events: tuple[EventDraft, ...] = ()
-    notes: tuple[str, ...] = field(default_factory=tuple)
-
-
-@dataclass
-class Cast:
-    """The people and organisations of one article, so "Aliyev" resolves to "Ilham Aliyev"."""
-
-    people: dict[str, str] = field(default_factory=dict)  # surname -> full name
-    given_first: dict[str, str] = field(default_factory=dict)  # first word -> full name ("Nguyen Thanh Binh")
-    organisations: set[str] = field(default_factory=set)
-    short_forms: dict[str, str] = field(default_factory=dict)  # "Stockholm ... Institute" -> "SIPRI"
-
-    @classmethod
-    def from_names(cls, names: Sequence[NameAnchor], text: str) -> Cast:
-        cast = cls()
-        for name, following in itertools.pairwise(names):
-            # "Stockholm International Peace Research Institute (SIPRI)": the article's own short form.
-            if text[name.end : following.start] == " (" and text[following.end : following.end + 1] == ")" \
-                    and following.name.isupper():
-                cast.short_forms[name.name] = following.name
-        for name in names:
-            if name.kind == "organisation":
-                cast.organisations.add(name.name)
-            elif name.kind != "place" and (name.kind == "person" or len(name.name.split()) >= 2):
-                key = surname(name.name)
-                if len(name.name) > len(cast.people.get(key, "")):
-                    cast.people[key] = name.name
-                words = name.name.split()
-                if len(words) >= 2:
-                    cast.given_first.setdefault(words[0], name.name)
-        return cast
-
-    def _full_name(self, name: str) -> str | None:
-        """The article's full name for a short reference: by surname ("Aliyev"), else, for a one-word
-        reference, by the first word of a full name, as with family-name-first names ("Nguyen")."""
-        found = self.people.get(surname(name))
-        if found is None and " " not in name:
-            found = self.given_first.get(name)
-        return found
-
-    def canonical(self, name: NameAnchor) -> str:
-        if name.name in self.short_forms:
-            return self.short_forms[name.name]
-        return self._full_name(name.name) or name.name
-
-    def is_speaker(self, name: NameAnchor) -> bool:
-        if name.kind == "place":
-            return False
-        return name.kind in ("person", "organisation") or self._full_name(name.name) is not None
-
-    def options(self) -> tuple[str, ...]:
-        return tuple(sorted(set(self.people.values()) | self.organisations))
-
-
-def draft(text: str, anchors: Anchors) -> Draft:
-    """Build every figure, statement and event the rules can find."""
-    cast = Cast.from_names(anchors.names, text)
-    prose = [s for s in anchors.sentences if not s.boilerplate]
-    return Draft(
-        figures=tuple(_figures(text, anchors, prose, cast)),
-        statements=tuple(_statements(text, anchors, prose, cast)),
-        events=tuple(_events(text, anchors, prose, cast)),
-    )
-
-
-# --- figures -------------------------------------------------------------------------------------------
-
-_THE_BEFORE = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her)\s+$", re.IGNORECASE)
-_ABOUT_TAIL = re.compile(r"^[^,.;:()“”\"]{0,80}")
-
-
-def _figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[FigureDraft]:
-    for number in anchors.numbers:
-        sentence = _sentence_of(prose, number.start)
-        if sentence is None or number.kind != "quantity":
-            continue
-        if number.text[:1].isalpha() and _THE_BEFORE.search(text[max(0, number.start - 12) : number.start]):
-            continue  # "the two countries": a determiner, not a reported measure
-        yield FigureDraft(
-            number=number,
-            sentence=sentence,
-            about=about_phrase(text, number, sentence, anchors.times),
-            source=_source_of(text, number.start, sentence, anchors, cast),
-            period=_period(anchors.times, sentence),
-            counted=number.noun if number.unit == "count" else None,
-        )
-
-
-_DANGLING = frozenset("between from in since during until by on at of and or the a an to over for".split())
-
-
-def about_phrase(text: str, number: NumberAnchor, sentence: Sentence, times: Sequence[TimeAnchor] = ()) -> str | None:
-    """What a figure measures: the words after it, up to ten, stopping before a date or period (which
-    the record keeps apart) and without a dangling preposition ("... between 2016" is cut to "...")."""
-    tail = _ABOUT_TAIL.match(text[number.end : sentence.end])
-    stop = number.end + len(tail.group(0) if tail else "")
-    stop = min([t.start for t in times if number.end < t.start < stop and t.kind != "duration"], default=stop)
-    words = text[number.end : stop].split()[:10]
-    while words and words[-1].lower() in _DANGLING:
-        words.pop()
-    phrase = " ".join(words).strip(" -")
-    if number.noun and not phrase.startswith(number.noun):
-        phrase = f"{number.noun} {phrase}".strip()
-    return phrase or number.noun
-
-
-def _period(times: Sequence[TimeAnchor], sentence: Sentence) -> str | None:
-    for time in times:
-        if sentence.start <= time.start < sentence.end and time.kind == "period":
-            if time.year is not None and time.year_end is not None:
-                return f"{time.year}-{time.year_end}"
-            if time.date and time.date_end:
-                return f"{time.date}/{time.date_end}"
-    return None
-
-
-def _source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: Cast) -> str | None:
+def source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: Cast) -> str | None:
     """Who the sentence cites: "according to X", the speaker of an enclosing quote, or "X said"."""
     according = _ACCORDING.search(text, sentence.start, sentence.end)
     if according:
@@ -215,14 +46,11 @@ def _source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: 
     return speaker if verb_at is not None and verb_at < pos else None
 
 
-# --- statements ----------------------------------------------------------------------------------------
-
-
-def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[StatementDraft]:
+def statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[StatementDraft]:
     options = cast.options()
     previous_speaker: tuple[int, str] | None = None  # (paragraph, speaker) of the last attributed quote
     for quote in anchors.quotes:
-        sentence = _sentence_of(prose, quote.start)
+        sentence = sentence_of(prose, quote.start)
         if sentence is None or len(quote.inner.split()) < MIN_QUOTE_WORDS:
             continue
         speaker, confident = _quote_speaker(text, quote, sentence, anchors, cast)
@@ -234,7 +62,7 @@ def _statements(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Ca
             previous_speaker = (sentence.paragraph, speaker)
         yield StatementDraft(
             kind="quote", speaker=speaker, text=quote.inner, start=quote.start, end=quote.end,
-            sentence=sentence, date=_date_in(anchors.times, sentence), quote=quote, confident=confident,
+            sentence=sentence, date=date_in(anchors.times, sentence), quote=quote, confident=confident,
             candidates=options,
         )
     long_quotes = [q for q in anchors.quotes if len(q.inner.split()) >= MIN_QUOTE_WORDS]
@@ -249,7 +77,7 @@ def _reported(
     """One reported or denial statement per sentence, unless the sentence only attributes a quote."""
     if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
         return  # headlines and captions without a sentence ending
-    speech_text = _outside_quotes(text, sentence, anchors.quotes)
+    speech_text = outside_quotes(text, sentence, anchors.quotes)
     denial = _DENIAL.search(speech_text)
     according = _ACCORDING.search(text, sentence.start, sentence.end)
     subject, verb_at = _subject_speaker(text, sentence, anchors, cast)
@@ -265,7 +93,7 @@ def _reported(
         return
     yield StatementDraft(
         kind=kind, speaker=speaker, text=sentence.text, start=sentence.start, end=sentence.end,
-        sentence=sentence, date=_date_in(anchors.times, sentence),
+        sentence=sentence, date=date_in(anchors.times, sentence),
     )
 
 
@@ -286,16 +114,6 @@ def _reports_results(text: str, verb_at: int, sentence: Sentence) -> bool:
         STRONG_EVENTS["earnings"].match(text, verb_at, sentence.end))
 
 
-def _outside_quotes(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]) -> str:
-    """The sentence with every quoted character blanked out, so offsets stay those of the sentence."""
-    outside = text[sentence.start : sentence.end]
-    for quote in quotes:
-        if quote.start < sentence.end and sentence.start < quote.end:
-            a, b = max(quote.start, sentence.start) - sentence.start, min(quote.end, sentence.end) - sentence.start
-            outside = outside[:a] + " " * (b - a) + outside[b:]
-    return outside
-
-
 def _quote_speaker(
     text: str, quote: QuoteAnchor, sentence: Sentence, anchors: Anchors, cast: Cast
 ) -> tuple[str | None, bool]:
@@ -305,7 +123,7 @@ def _quote_speaker(
         return attributed, True
     start = min(sentence.start, quote.start)
     before = [n for n in anchors.names if start <= n.start < quote.start and cast.is_speaker(n)]
-    verb = _SPEECH.search(_outside_quotes(text, sentence, anchors.quotes), 0, max(0, quote.start - sentence.start))
+    verb = SPEECH.search(outside_quotes(text, sentence, anchors.quotes), 0, max(0, quote.start - sentence.start))
     if verb:
         verb_at = sentence.start + verb.start()
         subjects = [n for n in before if n.start < verb_at]
@@ -322,7 +140,7 @@ def _attribution_after(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Ca
     """ "…,” said X", "…,” X said", "…,” X, the chief officer in Y, told reporters", "…,” she said"."""
     end = next((s.end for s in anchors.sentences if s.start < quote.end <= s.end), quote.end)
     after = text[quote.end : min(end, quote.end + 200)].split("\n", 1)[0]
-    verb = _SPEECH.search(after)
+    verb = SPEECH.search(after)
     if verb is None or verb.start() > 120 or any(q.start < quote.end + verb.start() for q in anchors.quotes
                                                  if q.start >= quote.end):
         return None
@@ -339,8 +157,8 @@ def _attribution_after(text: str, quote: QuoteAnchor, anchors: Anchors, cast: Ca
 
 def _subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast) -> tuple[str | None, int | None]:
     """The name before the first speech verb outside quotes, and where that verb is."""
-    outside = _outside_quotes(text, sentence, anchors.quotes)
-    verb = _SPEECH.search(outside)
+    outside = outside_quotes(text, sentence, anchors.quotes)
+    verb = SPEECH.search(outside)
     if verb is None:
         return None, None
     verb_at = sentence.start + verb.start()
@@ -460,82 +278,4 @@ def _previous_paragraph_speaker(
         speaker, verb_at = _subject_speaker(text, previous, anchors, cast)
         if speaker is not None and verb_at is not None:
             return speaker
-    return None
-
-
-# --- events --------------------------------------------------------------------------------------------
-
-
-def _events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[EventDraft]:
-    """At most one event per sentence: a strong trigger, or a weak one in a dated sentence."""
-    for sentence in prose:
-        if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
-            continue
-        times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
-                 and t.kind in ("date", "weekday", "relative", "month")]
-        outside = _outside_quotes(text, sentence, anchors.quotes)
-        speech = _SPEECH.search(outside)
-        # What someone says happened is their statement; the event is what the sentence itself reports.
-        # Only the call or meeting where it was said stays an event ("X urged Y during a phone call").
-        kind = _event_kind(outside[: speech.start()] if speech else outside, dated=bool(times))
-        if kind is None and speech:
-            kind = _event_kind(outside, dated=bool(times), kinds=_SPEECH_SETTINGS)
-        if kind is None:
-            continue
-        dated = next((t for t in times if t.date), None)
-        stated = dated or (times[0] if times else None)
-        names = [n for n in anchors.names if sentence.start <= n.start < sentence.end]
-        yield EventDraft(
-            kind=kind,
-            summary=summary_of(sentence.text),
-            # People and organisations first; countries act too ("the conflict between Iran and Israel").
-            actors=tuple(dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place")))[:6],
-            date=dated.date if dated else None,
-            date_text=stated.text if stated else None,
-            location=_location(text, names),
-            sentence=sentence,
-        )
-
-
-_SPEECH_SETTINGS = frozenset({"call", "meeting"})
-
-
-def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None = None) -> str | None:
-    """The kind of the earliest strong trigger; else, in a dated sentence, of the earliest weak one."""
-    for triggers in (STRONG_EVENTS, WEAK_EVENTS if dated else {}):
-        found = [(m.start(), kind) for kind, pattern in triggers.items()
-                 if (kinds is None or kind in kinds) and (m := pattern.search(sentence_text))]
-        if found:
-            return min(found)[1]
-    return None
-
-
-def _location(text: str, names: Sequence[NameAnchor]) -> str | None:
-    for name in names:
-        if name.kind == "place" and _LOCATION.search(text[max(0, name.start - 12) : name.start]):
-            return name.name
-    return None
-
-
-def summary_of(sentence_text: str) -> str:
-    flat = " ".join(sentence_text.split())
-    if len(flat) <= _SUMMARY_CHARS:
-        return flat
-    return flat[: _SUMMARY_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-# --- helpers -------------------------------------------------------------------------------------------
-
-
-def _sentence_of(sentences: Sequence[Sentence], pos: int) -> Sentence | None:
-    for sentence in sentences:
-        if sentence.start <= pos < sentence.end:
-            return sentence
-    return None
-
-
-def _date_in(times: Sequence[TimeAnchor], sentence: Sentence) -> str | None:
-    for time in times:
-        if sentence.start <= time.start < sentence.end and time.date and time.kind != "duration":
-            return time.date
     return None

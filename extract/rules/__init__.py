@@ -1,0 +1,34 @@
+"""Deterministic drafting: figures, statements and events built from anchors with plain rules.
+
+Input: an article's text and its :class:`~extract.anchors.Anchors`. Output: a :class:`Draft` whose items
+all point at anchors or sentences, so their evidence is exact by construction. This is the whole extractor
+for ``--backend rules``; with a model, the drafts carry the open questions (``StatementDraft.candidates``)
+that the ask stage settles, and the rules' answer stays as the fallback.
+
+One module per concern: ``drafts`` (the records and the cast), ``attribution`` (statements),
+``events``, ``figures``, and ``common`` (what they share).
+"""
+
+from __future__ import annotations
+
+from extract.anchors import Anchors
+from extract.rules.attribution import MIN_QUOTE_WORDS, statements
+from extract.rules.drafts import Cast, Draft, EventDraft, FigureDraft, Maker, StatementDraft
+from extract.rules.events import events, summary_of
+from extract.rules.figures import about_phrase, figures
+
+__all__ = [
+    "MIN_QUOTE_WORDS", "Cast", "Draft", "EventDraft", "FigureDraft", "Maker", "StatementDraft", "about_phrase",
+    "draft", "summary_of",
+]
+
+
+def draft(text: str, anchors: Anchors) -> Draft:
+    """Build every figure, statement and event the rules can find."""
+    cast = Cast.from_names(anchors.names, text)
+    prose = [s for s in anchors.sentences if not s.boilerplate]
+    return Draft(
+        figures=tuple(figures(text, anchors, prose, cast)),
+        statements=tuple(statements(text, anchors, prose, cast)),
+        events=tuple(events(text, anchors, prose, cast)),
+    )

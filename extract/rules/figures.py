@@ -1,0 +1,62 @@
+"""Figure drafts: quantity anchors in prose, with what they measure, who is cited and the period.
+
+Input: an article's text, anchors, its prose sentences and cast. Output: :class:`FigureDraft` records.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from extract.anchors import Anchors, NumberAnchor, Sentence, TimeAnchor
+from extract.rules.attribution import source_of
+from extract.rules.common import sentence_of
+from extract.rules.drafts import Cast, FigureDraft
+
+_THE_BEFORE = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her)\s+$", re.IGNORECASE)
+_ABOUT_TAIL = re.compile(r"^[^,.;:()“”\"]{0,80}")
+
+
+def figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[FigureDraft]:
+    for number in anchors.numbers:
+        sentence = sentence_of(prose, number.start)
+        if sentence is None or number.kind != "quantity":
+            continue
+        if number.text[:1].isalpha() and _THE_BEFORE.search(text[max(0, number.start - 12) : number.start]):
+            continue  # "the two countries": a determiner, not a reported measure
+        yield FigureDraft(
+            number=number,
+            sentence=sentence,
+            about=about_phrase(text, number, sentence, anchors.times),
+            source=source_of(text, number.start, sentence, anchors, cast),
+            period=_period(anchors.times, sentence),
+            counted=number.noun if number.unit == "count" else None,
+        )
+
+
+_DANGLING = frozenset("between from in since during until by on at of and or the a an to over for".split())
+
+
+def about_phrase(text: str, number: NumberAnchor, sentence: Sentence, times: Sequence[TimeAnchor] = ()) -> str | None:
+    """What a figure measures: the words after it, up to ten, stopping before a date or period (which
+    the record keeps apart) and without a dangling preposition ("... between 2016" is cut to "...")."""
+    tail = _ABOUT_TAIL.match(text[number.end : sentence.end])
+    stop = number.end + len(tail.group(0) if tail else "")
+    stop = min([t.start for t in times if number.end < t.start < stop and t.kind != "duration"], default=stop)
+    words = text[number.end : stop].split()[:10]
+    while words and words[-1].lower() in _DANGLING:
+        words.pop()
+    phrase = " ".join(words).strip(" -")
+    if number.noun and not phrase.startswith(number.noun):
+        phrase = f"{number.noun} {phrase}".strip()
+    return phrase or number.noun
+
+
+def _period(times: Sequence[TimeAnchor], sentence: Sentence) -> str | None:
+    for time in times:
+        if sentence.start <= time.start < sentence.end and time.kind == "period":
+            if time.year is not None and time.year_end is not None:
+                return f"{time.year}-{time.year_end}"
+            if time.date and time.date_end:
+                return f"{time.date}/{time.date_end}"
+    return None
