@@ -22,10 +22,10 @@ from extract.rules import Draft, StatementDraft
 class MergePolicy:
     """What the rules keep of their own items that the model did not mention."""
 
-    figures: bool = True  # every quantity stays: the model adds what it measures and who says so
-    quotes: bool = True  # a quotation of 3+ words is a statement, whoever the model says spoke it
-    reported: bool = False  # reported speech is a judgement the model makes better than the rules
-    events: bool = False  # so is what counts as a happening
+    figures: bool = False  # which numbers are reported measures (not furniture, labels, known sets)
+    quotes: bool = False  # which quotations someone says, and who
+    reported: bool = False  # which sentences report speech
+    events: bool = False  # what counts as a happening
 
 
 DEFAULT_POLICY = MergePolicy()

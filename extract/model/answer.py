@@ -32,6 +32,10 @@ class FigureAnswer(_Answer):
     """A number the article reports as a measure (not a date, a year, an ordinal, a label or page furniture)."""
 
     quantity: str = Field(description="The id of the quantity, e.g. 'Q3'.")
+    unit: str | None = Field(description="Only when the value read for the quantity has the wrong or no unit: "
+                             "the unit, as percent, count, day, week, month, year, hour, minute, or "
+                             "other:<lowercase singular word> (other:stroke, other:horsepower, other:mph); "
+                             "else null. Currencies and percentages come from the text, never from here.")
     about: str = Field(description="What the number measures, in a few of the article's words.")
     counted: str | None = Field(description="For a count, what is counted (plural noun, e.g. 'workers'); else null.")
     source: str | None = Field(description="Who the article cites for the number, named as in the article; "

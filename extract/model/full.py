@@ -26,8 +26,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
-from functools import cached_property
+from dataclasses import dataclass, field, replace
 from typing import TypeVar
 
 from extract.anchors import Anchors, NumberAnchor, QuoteAnchor, Sentence, TimeAnchor
@@ -63,7 +62,7 @@ class Listing:
     sentence_ids: dict[int, str] = field(default_factory=dict)  # sentence start -> S id
 
     @classmethod
-    def of(cls, text: str, anchors: Anchors, other_names: Sequence[str] = ()) -> Listing:
+    def of(cls, text: str, anchors: Anchors, other_names: Sequence[str] = (), title: str | None = None) -> Listing:
         sentences = {f"S{i}": s for i, s in enumerate(anchors.sentences, start=1)}
         quantities = {f"Q{i}": n for i, n in enumerate((n for n in anchors.numbers if n.kind == "quantity"), start=1)}
         names: dict[str, str] = {}
@@ -76,7 +75,7 @@ class Listing:
             times={f"T{i}": t for i, t in enumerate(anchors.times, start=1)},
             names=tuple(names.items()),
             other_names=tuple(dict.fromkeys(n for n in other_names if n not in own)),
-            sentence_ids={s.start: sid for sid, s in sentences.items()},
+            sentence_ids={s.start: sid for sid, s in sentences.items()}, title=title or "",
         )
 
     def sentence_at(self, pos: int) -> str | None:
@@ -86,9 +85,15 @@ class Listing:
                 return sid
         return None
 
-    @cached_property
-    def folded_words(self) -> frozenset[str]:
-        return frozenset(_words(self.text))
+    title: str = ""  # the headline, when the article has one apart from its text
+
+    def known_words(self) -> _Known:
+        """The words of the article and its headline (computed once)."""
+        if self._known is None:
+            self._known = _Known.of(f"{self.title}\n{self.text}")
+        return self._known
+
+    _known: _Known | None = field(default=None, repr=False, compare=False)
 
     def render(self) -> str:
         """The user part of the prompt: the article as numbered sentences, then every anchor list."""
@@ -144,12 +149,15 @@ class Reading:
 #: An answer in which more than this share of the items breaks (unknown ids, names the article never
 #: gives, numbers it does not state, repeats) is not used at all: the model is not reading the article.
 MAX_PROBLEM_SHARE = 0.34
+#: What counts against the answer as a whole: items that name no anchor or whose speaker the article never
+#: gives, and names invented for a field. A number the model wrote into its own wording costs that wording.
+_BREAKING = frozenset({"figure", "statement", "event", "figure source", "event actor", "event location"})
 
 
 def ask_facts(article: Article, anchors: Anchors, model: Model, meter: Meter,
               other_names: Sequence[str] = ()) -> Reading | None:
     """Ask the model for the article's facts; None when there is no answer (the rules' draft stands)."""
-    listing = Listing.of(article.text, anchors, other_names)
+    listing = Listing.of(article.text, anchors, other_names, article.title)
     answer = model.answer(facts_request(article, listing), meter)
     if answer is None or not isinstance(answer.value, FactsAnswer):
         return None
@@ -169,7 +177,7 @@ def read_answer(answer: FactsAnswer, listing: Listing) -> Reading:
     items = len(answer.figures) + len(answer.statements) + len(answer.events)
     repeats = len(figures) + len(statements) + len(events) - len(draft.figures) - len(draft.statements) \
         - len(draft.events)
-    problems = sum(1 for r in rejected if r.item.get("kind") != "event date") + repeats
+    problems = sum(1 for r in rejected if r.item.get("kind") in _BREAKING) + repeats
     untrusted = None
     if items and problems / items > MAX_PROBLEM_SHARE:
         untrusted = (f"the model's answer was not used: {problems} of its {items} items did not hold against "
@@ -188,7 +196,7 @@ def _figure(item: FigureAnswer, listing: Listing, rejected: list[Rejected]) -> F
         rejected.append(_reject("figure about", about, number.start,
                                 f"{item.quantity}: 'about' runs to {len(about.split())} words, not a few"))
         about = None
-    if about is not None and (extra := _unstated_numbers(about, sentence.text)):
+    if about is not None and (extra := _unstated_numbers(about, sentence.text, listing.text)):
         rejected.append(_reject("figure about", about, number.start,
                                 f"{item.quantity}: 'about' states {extra}, which its sentence does not"))
         about = None
@@ -197,6 +205,7 @@ def _figure(item: FigureAnswer, listing: Listing, rejected: list[Rejected]) -> F
         rejected.append(_reject("figure source", source, number.start,
                                 f"{item.quantity}: source {source!r} is not named in the article"))
         source = None
+    unit = _unit(item, number, rejected)
     period = None
     if item.period:
         time = listing.times.get(item.period.strip())
@@ -206,15 +215,47 @@ def _figure(item: FigureAnswer, listing: Listing, rejected: list[Rejected]) -> F
         else:
             period = _period_text(time)
     counted = item.counted.strip() if item.counted else None
-    if counted and not set(_words(counted)) <= listing.folded_words:
+    if counted and not all(listing.known_words().has(w) for w in _words(counted)):
         counted = None  # what is counted, in words the article does not use: the rules' noun instead
     if number.unit != "count":
         counted = None
     elif counted is None:
         counted = number.noun
+    if unit != number.unit:
+        number = replace(number, unit=unit)
     return FigureDraft(number=number, sentence=sentence,
                        about=about or about_phrase(listing.text, number, sentence, tuple(listing.times.values())),
                        source=source, period=period, counted=counted, by="model")
+
+
+_UNIT = re.compile(r"^(?:percentage_point|count|day|week|month|year|hour|minute|magnitude|other:[a-z][a-z_/]*)$")
+_WRITTEN_UNITS = frozenset({"percent", "percentage_point", "USD", "EUR", "GBP"})
+
+
+def _is_currency(unit: str) -> bool:
+    """``other:<ISO 4217 code>``: money in a currency other than USD, EUR and GBP."""
+    code = unit.removeprefix("other:")
+    return unit.startswith("other:") and len(code) == 3 and code.isalpha() and code.upper() in _CURRENCY_CODES
+
+
+_CURRENCY_CODES = frozenset("AUD CAD CHF CNY HKD INR JPY KRW MXN MYR NZD RUB SEK SGD TRY ZAR BRL DKK NOK PLN THB "
+                            "IDR PHP PKR NGN EGP SAR AED ILS TWD VND CZK HUF ARS CLP COP KES".split())
+
+
+def _unit(item: FigureAnswer, number: NumberAnchor, rejected: list[Rejected]) -> str:
+    """The figure's unit: the text's reading, or the model's where the text's is a bare count or a word
+    the reader did not know; money and percentages are only ever what the text writes."""
+    unit = (item.unit or "").strip()
+    if not unit or unit == number.unit:
+        return number.unit
+    if number.unit in _WRITTEN_UNITS or _is_currency(number.unit):
+        reason = f"{item.quantity}: unit {unit!r}: the text writes {number.text!r}, read as {number.unit}"
+    elif not _UNIT.match(unit) or _is_currency(unit):
+        reason = f"{item.quantity}: unit {unit!r} is not a unit the model may set (count, day, ..., other:<word>)"
+    else:
+        return unit
+    rejected.append(_reject("figure unit", unit, number.start, reason))
+    return number.unit
 
 
 def _statement(item: StatementAnswer, listing: Listing, rejected: list[Rejected]) -> StatementDraft | None:
@@ -228,6 +269,15 @@ def _statement(item: StatementAnswer, listing: Listing, rejected: list[Rejected]
                                 f"statement cites {', '.join(item.sentences)}: not all are sentences (S..)"))
         return None
     cited = sorted((s for s in sentences if s is not None), key=lambda s: s.start)
+    if quote is None and item.kind == "quote":
+        # A direct quote needs its quotation: the one in the cited sentences, else it is a paraphrase.
+        inside = [q for q in listing.quotes.values() if any(s.start <= q.start < s.end for s in cited)]
+        if len(inside) != 1:
+            rejected.append(_reject("statement", item.claim, cited[0].start if cited else None,
+                                    "a direct quote names no quotation (U..), and its sentences hold "
+                                    + ("none: a paraphrase is not a quote" if not inside else "several")))
+            return None
+        quote = inside[0]
     if quote is None and not cited:
         rejected.append(_reject("statement", item.claim, None, "reported statement cites no sentence"))
         return None
@@ -244,8 +294,8 @@ def _statement(item: StatementAnswer, listing: Listing, rejected: list[Rejected]
         return None
     outside = listing.text[:quote.start] + listing.text[quote.end:] if quote is not None else listing.text
     if not speaker or not named_in(speaker, listing, outside):
-        inside = speaker and named_in(speaker, listing)
-        where = "only inside its own quotation" if inside else "not named in the article"
+        in_quote = bool(speaker) and named_in(speaker, listing)
+        where = "only inside its own quotation" if in_quote else "not named in the article"
         rejected.append(_reject("statement", listing.text[start:end][:200], start,
                                 f"speaker {speaker!r} is {where}"))
         return None
@@ -255,7 +305,7 @@ def _statement(item: StatementAnswer, listing: Listing, rejected: list[Rejected]
     if claim is not None and len(claim.split()) > MAX_WORDS["claim"]:
         rejected.append(_reject("statement claim", claim, start, f"claim runs to {len(claim.split())} words"))
         claim = None
-    if claim is not None and (extra := _unstated_numbers(claim, evidence_text + " " + own_sentence.text)):
+    if claim is not None and (extra := _unstated_numbers(claim, evidence_text + " " + own_sentence.text, listing.text)):
         rejected.append(_reject("statement claim", claim, start, f"claim states {extra}, which the text does not"))
         claim = None
     kind = "quote" if quote is not None else ("denial" if item.kind == "denial" else "reported")
@@ -274,7 +324,7 @@ def _event(item: EventAnswer, listing: Listing, rejected: list[Rejected]) -> Eve
         rejected.append(_reject("event summary", summary, sentence.start,
                                 f"{item.sentence}: summary runs to {len(summary.split())} words, not one line"))
         summary = ""
-    if extra := _unstated_numbers(summary, sentence.text):
+    if extra := _unstated_numbers(summary, sentence.text, listing.text):
         rejected.append(_reject("event summary", summary, sentence.start,
                                 f"{item.sentence}: summary states {extra}, which its sentence does not"))
         summary = ""
@@ -327,14 +377,41 @@ def _event_date(item: EventAnswer, sentence: Sentence, listing: Listing,
 
 
 def named_in(name: str, listing: Listing, text: str | None = None) -> bool:
-    """True when every word of ``name`` (but small connecting words and titles) is a word of the article
-    (or of ``text``), case and accents folded, possessives dropped: "Masoud Pezeshkian", "Iran's foreign
-    ministry", "police" hold in an article that gives them; a name from another article does not."""
-    words = [w for w in _words(name) if w not in _STOPWORDS]
-    if not words:
+    """True when the article (or ``text``) gives ``name``: every capitalised word of it is a word of the
+    article (case and accents folded, possessives dropped, a demonym matching its country by a shared
+    stem: "Israeli" ~ "Israel"), and at least half of its lowercase words are ("unnamed government official"
+    holds in "a government official said"). "Masoud Pezeshkian", "Iran's foreign ministry" and "police" hold
+    in an article that gives them; a name from another article does not."""
+    words = [w for w in name.split() if _words(w)]
+    known = listing.known_words() if text is None else _Known.of(text)
+    proper = [w for w in words if w[:1].isupper() and _words(w)[0] not in _STOPWORDS]
+    common = [w for w in words if not w[:1].isupper() and _words(w)[0] not in _STOPWORDS]
+    if not proper and not common:
         return False
-    known = listing.folded_words if text is None else frozenset(_words(text))
-    return all(w in known or w.rstrip("s") in known or f"{w}s" in known for w in words)
+    if not all(known.has(_words(w)[0]) for w in proper):
+        return False
+    present = sum(1 for w in common if known.has(_words(w)[0]))
+    return present * 2 >= len(common) and (present > 0 or bool(proper))
+
+
+@dataclass(frozen=True)
+class _Known:
+    """The words of a text, and their stems of 4+ letters, for :func:`named_in`."""
+
+    words: frozenset[str]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, text: str) -> _Known:
+        words = frozenset(_words(text))
+        return cls(words, frozenset(w[:k] for w in words for k in range(4, min(len(w), 12) + 1)))
+
+    def has(self, word: str) -> bool:
+        if word in self.words or word.rstrip("s") in self.words or f"{word}s" in self.words:
+            return True
+        # A demonym and its country share a stem ("israeli"/"israel", "portuguese"/"portugal").
+        stem = max(4, len(word) - 4)
+        return len(word) >= 5 and word[:stem] in self.stems
 
 
 def _words(text: str) -> list[str]:
@@ -343,16 +420,26 @@ def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[^\w]+", re.sub(r"['’]s\b", "", folded)) if w]
 
 
-def _unstated_numbers(free_text: str, stated: str) -> str | None:
-    """The numbers of ``free_text`` that ``stated`` does not state (by value), as one phrase, or None."""
-    said = {round(n.value, 6) for n in find_numbers(free_text)} | {
-        round(n.value_high, 6) for n in find_numbers(free_text) if n.value_high is not None}
+def _unstated_numbers(free_text: str, stated: str, article: str) -> str | None:
+    """The numbers of ``free_text`` that ``stated`` does not state (by value), as one phrase, or None.
+    Ordinals ("third-quarter") are not amounts; an identifier ("S&P 500") must stand in the article."""
+    said: set[float] = set()
+    for number in find_numbers(free_text):
+        if number.kind == "ordinal":
+            continue
+        if number.kind == "identifier":
+            if number.text not in article:
+                said.add(round(number.value, 6))
+            continue
+        said.add(round(number.value, 6))
+        if number.value_high is not None:
+            said.add(round(number.value_high, 6))
     if not said:
         return None
     known = {round(n.value, 6) for n in find_numbers(stated)} | {
         round(n.value_high, 6) for n in find_numbers(stated) if n.value_high is not None}
     extra = sorted(said - known)
-    return ", ".join(f"{v:g}" for v in extra) if extra else None
+    return ", ".join(f"{v:,.15g}" for v in extra) if extra else None
 
 
 def _consecutive(sentences: Sequence[Sentence], listing: Listing) -> bool:
@@ -403,7 +490,8 @@ def _preview(text: str) -> str:
 
 
 def _reading(number: NumberAnchor) -> str:
-    value = f"{number.value:g}" if number.value_high is None else f"{number.value:g} to {number.value_high:g}"
+    value = f"{number.value:.15g}" if number.value_high is None else \
+        f"{number.value:.15g} to {number.value_high:.15g}"
     qualifier = f"{number.qualifier} " if number.qualifier else ""
     return f"{qualifier}{value} {number.unit}"
 
