@@ -61,6 +61,9 @@ def model_options(command: _F) -> _F:
                      "only constrained questions; rules: nothing."),
         click.option("--model", default=None, help="Model name (openai) or local model / .gguf path [EXTRACT_MODEL]."),
         click.option("--base-url", default=None, help="OpenAI-compatible endpoint [OPENAI_BASE_URL]."),
+        click.option("--trust-file-base-url", is_flag=True, default=None,
+                     help="Send OPENAI_API_KEY to the base_url that ./pyproject.toml sets, which is otherwise "
+                     "withheld from it [EXTRACT_TRUST_FILE_BASE_URL; not settable in the file]."),
         click.option("--mode", "model_mode", type=click.Choice(["auto", "tools", "json_schema", "md_json"]),
                      default=None, help="How the answer schema is sent [EXTRACT_MODEL_MODE; auto = tools, a "
                      "forced tool call; json_schema for servers without forced tool calls]."),
@@ -81,19 +84,25 @@ def model_flags(flags: dict[str, Any]) -> dict[str, Any]:
     """The :func:`model_options` of a command's keyword arguments, as setting names."""
     return {
         "backend": flags.pop("backend"), "extraction": flags.pop("extraction"), "model": flags.pop("model"),
-        "base_url": flags.pop("base_url"), "model_mode": flags.pop("model_mode"),
+        "base_url": flags.pop("base_url"), "trust_file_base_url": flags.pop("trust_file_base_url"),
+        "model_mode": flags.pop("model_mode"),
         "use_cache": False if flags.pop("no_cache") else None, "cache_dir": flags.pop("cache_dir"),
         "timeout": flags.pop("timeout"), "max_answer_tokens": flags.pop("max_answer_tokens"),
     }
 
 
 def settings_from(**flags: Any) -> Settings:
-    """Settings from flags, environment and pyproject; a configuration error exits 2 with one line."""
+    """Settings from flags, environment and pyproject; a configuration error exits 2 with one line, and
+    what loading them found (a withheld API key, a misspelt variable) is printed as warnings."""
     try:
-        return load_settings(flags)
+        settings = load_settings(flags)
     except NewsfactsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
+    if not settings.quiet:
+        for note in settings.notes:
+            click.echo(f"warning: {note}", err=True)
+    return settings
 
 
 def logger(quiet: bool) -> Callable[[str], None]:

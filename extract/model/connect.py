@@ -133,9 +133,13 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
     if chosen.extraction == "rules" or chosen.backend == "rules":
         yield NoModel()
         return
-    cache = AnswerCache(str(settings.cache_dir / "answers")) if settings.use_cache else None
-    if cache is not None and cache.note and log is not None:
-        log(f"warning: {cache.note}")
+    def warn(message: str) -> None:
+        if log is not None:
+            log(f"warning: {message}")
+
+    cache = AnswerCache(str(settings.cache_dir / "answers"), warn=warn) if settings.use_cache else None
+    if cache is not None and cache.note:
+        warn(cache.note)
     with contextlib.ExitStack() as stack:
         if cache is not None:
             stack.callback(cache.close)
