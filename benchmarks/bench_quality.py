@@ -3,6 +3,7 @@
 Usage (the local rows need ``scripts/setup-local``; gemma needs ``NEWSFACTS_GEMMA=1 scripts/setup-local``)::
 
     python benchmarks/bench_quality.py [--backends rules,local:smollm2-135m-instruct,local:gemma3-270m]
+    python benchmarks/bench_quality.py --backends rules,local:smollm2-135m-instruct/full --max-answer-tokens 1500
     python benchmarks/bench_quality.py --gold gold/heldout --inputs gold/heldout/articles   # held-out set
 
 Each backend runs over every gold article (``gold/articles`` and ``seeds``) with an empty answer cache, so
@@ -88,6 +89,8 @@ def main() -> int:
     parser.add_argument("--inputs", default=f"{ROOT / 'gold' / 'articles'},{ROOT / 'seeds'}",
                         help="comma-separated article folders the gold annotates")
     parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-answer-tokens", type=int, default=None,
+                        help="cap on one answer's tokens (a tiny model in full extraction runs to the cap)")
     args = parser.parse_args()
     inputs = args.inputs.split(",")
     rows = []
@@ -96,7 +99,7 @@ def main() -> int:
             print(f"skipped {spec}: llama-cpp-python is not installed (scripts/setup-local)", file=sys.stderr)
             continue
         print(f"running {spec}...", file=sys.stderr)
-        rows.append(run_backend(spec, inputs, Path(args.gold), args.threads))
+        rows.append(run_backend(spec, inputs, Path(args.gold), args.threads, max_answer_tokens=args.max_answer_tokens))
     print(markdown(rows))
     out = ROOT / "benchmarks" / "results"
     out.mkdir(parents=True, exist_ok=True)
