@@ -74,9 +74,15 @@ def choose(settings: Settings) -> Choice:
         extraction = settings.extraction
         if extraction != "rules" and backend == "rules":
             raise ConfigError(f"extraction {extraction!r} needs a model: set --backend openai or local")
-    mode: ModelMode = "tools" if settings.model_mode == "auto" else settings.model_mode
+    mode: ModelMode = settings.model_mode if settings.model_mode != "auto" else \
+        "json_schema" if backend == "openai" and _is_ollama(settings.base_url) else "tools"
     base_url = settings.base_url if backend == "openai" else None
     return Choice(backend, model, extraction, mode, base_url, why, settings.timeout or DEFAULT_TIMEOUT[extraction])
+
+
+def _is_ollama(base_url: str | None) -> bool:
+    """Ollama's default port: it honours a JSON schema (``response_format``, v0.5+) but not a forced tool."""
+    return base_url is not None and urllib.parse.urlsplit(base_url).port == 11434
 
 
 def redact_url(url: str) -> str:
