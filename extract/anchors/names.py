@@ -15,7 +15,10 @@ from extract.anchors.base import NameAnchor, NameKind
 
 _LETTER = r"[^\W\d_]"
 _UPPER = r"[^\W\d_a-zß-ÿ]"  # a letter that is not lower case: A-Z and accented capitals (Á, Č, Ž...)
-_WORD = (rf"(?:[A-Z]{{2,}}/[A-Z]{{2,}}|{_UPPER}(?:{_LETTER}|['’-](?!based|made|led|backed|owned|born|style|"
+# Abbreviated titles and suffixes that end in a dot inside a name: "Capt. Mike Pruitt", "Mr. Bing", "King Jr.".
+_DOTTED = r"(?:Mr|Mrs|Ms|Dr|Capt|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Coun|Det|Maj|Brig|Supt|Rev|Prof|Insp|Cpl|Cmdr|Adm|Jr|Sr|St)\."
+_WORD = (rf"(?:[A-Z]{{2,}}/[A-Z]{{2,}}|(?:[A-Z]\.){{2,}}(?![A-Za-z])|{_DOTTED}(?=[ \t]+{_UPPER}|[,;:)]|\s*$)|"
+         rf"{_UPPER}(?:{_LETTER}|['’-](?!based|made|led|backed|owned|born|style|"
          rf"controlled|run|funded|listed){_LETTER})+|{_UPPER}\.?)")
 _CONNECTOR = r"(?:of|for|the|de|da|del|der|van|von|bin|al|el|la|le|du)"
 _NAME = re.compile(
@@ -37,8 +40,11 @@ TITLE_HEADS = frozenset(
     "Inspector Officer Superintendent Sir Lord Lady Dame CEO CFO COO Executive Founder Editor Correspondent "
     "Striker Forward Midfielder Defender Goalkeeper Winger Deputy Vice Minister-President Rapporteur "
     "Archbishop Bishop Cardinal Rabbi Imam Reverend Rev. Gov. Maj. Capt. Brig. Det. Detective Constable "
-    "Councillor Councilor Cllr Sheriff Magistrate Supt. Treasurer Auditor-General Governor-General".split()
+    "Councillor Councilor Cllr Sheriff Magistrate Supt. Treasurer Auditor-General Governor-General Coun. Coun "
+    "Councilman Councilwoman Councilmember Alderman Trooper Deputy Cpl. Insp. Cmdr. Adm. Sgt Lt Capt Gen Gov".split()
 )
+# Generational suffixes: part of a name, never its surname ("Martin Luther King Jr.", "John Smith III").
+SUFFIXES = frozenset("Jr. Jr Sr. Sr II III IV V".split())
 TITLES = tuple(sorted(TITLE_HEADS))
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POSSESSIVE_LEAD = re.compile(r"^[A-Z][\w-]*[’']s\s+")
@@ -75,7 +81,19 @@ _PLACES = frozenset(
     "Norway Denmark Finland Netherlands Belgium Hungary Romania Bulgaria Serbia Croatia Kazakhstan "
     "Uzbekistan Turkmenistan Europe Asia Africa America Tehran Baku Jerusalem Tel Aviv Moscow Kyiv "
     "Washington London Paris Berlin Brussels Beijing Tokyo Delhi Ankara Yerevan Tbilisi Caspian Sea "
-    "Markazi Arak Nagorno-Karabakh United States Kingdom".split()
+    "Markazi Arak Nagorno-Karabakh United States Kingdom U.S. U.K. US UK USA UAE "
+    # US states and Canadian provinces: the commonest places of local news, never speakers.
+    "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
+    "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
+    "Missouri Montana Nebraska Nevada New Hampshire Jersey Mexico York Carolina Dakota Ohio Oklahoma Oregon "
+    "Pennsylvania Rhode Island Tennessee Texas Utah Vermont Virginia West Wisconsin Wyoming Ontario Quebec "
+    "Alberta Manitoba Saskatchewan Nova Scotia Brunswick Newfoundland Columbia "
+    "Asia Middle East Latin Caribbean Balkans Scandinavia Siberia Sahara Sahel Pacific Atlantic Arctic".split()
+)
+# Compass words: "North Carolina", "Central Asia", "the U.S. Southeast" are places when the rest is one.
+_COMPASS = frozenset(
+    "North South East West Northern Southern Eastern Western Central Northeast Northwest Southeast Southwest "
+    "Northeastern Northwestern Southeastern Southwestern Upper Lower Greater Inner Outer Mid".split()
 )
 _MAX_WORDS = 8
 _DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ic", "ite", "ni")
@@ -123,13 +141,22 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
     words = text[start:end].split()
     # Drop sentence-initial function words and trailing connectors: "However Iran" -> "Iran".
-    while words and words[0].lower().strip("’'") in _NOT_NAMES:
+    while words and words[0].lower().strip("’'") in _NOT_NAMES and not (words[0] == "New" and len(words) > 1):
         start = text.index(words[0], start) + len(words[0])
         while start < end and text[start].isspace():
             start += 1
         words = words[1:]
     if not words or len(words) > _MAX_WORDS:
         return None
+    # ... and trailing ones, where a dotted abbreviation ran on into the next sentence: "the U.S. It".
+    while len(words) > 1 and words[-1].lower() in _NOT_NAMES:
+        end = start + text[start:end].rindex(words[-1])
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        words = words[:-1]
+    if words[0].isupper() and len(words) >= 2 and all(w.isupper() for w in words) \
+            and re.match(r" [a-z]", text[end : end + 2]):
+        return None  # an all-capitals lead-in ("ALL EYES WERE on Tiger Woods"), not a name
     possessive = _POSSESSIVE.search(text[start:end])
     if possessive and end - start > 3:
         end -= len(possessive.group(0))
@@ -167,7 +194,8 @@ def _split_title(span: str) -> tuple[str | None, str]:
         if words[j] == "of" and j + 2 < len(words):
             j += 2 if words[j + 1] != "the" else 3
         name_words = words[j:]
-        if not name_words or _ORG_WORDS.search(" ".join(name_words).split(" of ", 1)[0]):
+        if not name_words or all(w.rstrip(",") in SUFFIXES for w in name_words) \
+                or _ORG_WORDS.search(" ".join(name_words).split(" of ", 1)[0]):
             return None, span
         cut = span.index(name_words[0], sum(len(w) + 1 for w in words[:j]) - 1 if j else 0)
         return span[:cut].strip(), span[cut:]
@@ -184,9 +212,10 @@ def is_demonym(word: str) -> bool:
 
 
 def _guess_kind(name: str, title: str | None) -> NameKind:
-    if _ORG_WORDS.search(name) or (name.isupper() and len(name) >= 2):
+    if _ORG_WORDS.search(name) or (name.isupper() and len(name) >= 2 and name not in _PLACES):
         return "organisation"
-    if name in _PLACES or all(word in _PLACES for word in name.split()) or _GEOGRAPHY.search(name):
+    if name in _PLACES or all(word in _PLACES or word in _COMPASS for word in name.split()) \
+            or _GEOGRAPHY.search(name):
         return "place"
     if title:
         return "person"
@@ -195,5 +224,8 @@ def _guess_kind(name: str, title: str | None) -> NameKind:
 
 def surname(name: str) -> str:
     """The last word of a person's name, without possessive: "Masoud Pezeshkian’s" -> "Pezeshkian"."""
-    last = name.split()[-1] if name.split() else name
+    words = name.split()
+    while len(words) > 1 and words[-1].strip(",") in SUFFIXES:
+        words.pop()
+    last = words[-1] if words else name
     return re.sub(r"[’']s?$", "", last)

@@ -23,9 +23,24 @@ _PROMO = re.compile(
     r"\b(subscribe|sign up|newsletter|click here|all rights reserved|cookies?\b|follow us|read more|"
     r"advertisement|join the voices|support (?:our|independent) journalism|donate|become a (?:member|patron)|"
     r"our (?:journalists|journalism|content|reporting|website|newsroom)|journalists report the news|"
-    r"reporting by|editing by|writing by|recommended|related stories|share this|copyright|©)",
+    r"reporting by|editing by|writing by|recommended|related stories|share this|copyright|©|"
+    r"view this post|a post shared by|featured image|leave a comment|comments? \(\d+\)|skip to (?:main )?content)",
     re.IGNORECASE,
 )
+# Furniture told by how the paragraph starts: app prompts, bylines, time stamps, "Watch:" links, credits.
+_FURNITURE_START = re.compile(
+    r"^(?:(?:tap to|install (?:the|our)|download (?:the|our)|get the news|print this|email this)\b|"
+    r"(?:posted|published|updated|modified)(?: at| on)?\s*:?\s*(?:\w+\.? \d{1,2},? \d{4}|\d{4}-\d{2}-\d{2}|"
+    r"\d{1,2}/\d{1,2}/\d{2,4})|(?:by|written by|photos? by)\s+\S+(?:\s+\S+){0,5}$|\(courtesy\b|"
+    r"(?:watch|listen|photos?|video|related|see also)\s*:)",
+    re.IGNORECASE,
+)
+# The scraper's dateline at the start of a paragraph ("date 2019-11-22 A Delaware man ..."): furniture,
+# split off from the sentence it precedes.
+_DATE_PREFIX = re.compile(r"[ \t]*date \d{4}-\d{2}-\d{2}\b[ \t]*")
+_NEXT_CHAR = re.compile(r"\s*(\S)")
+_WORD_BEFORE = re.compile(r"([A-Za-z.]+)\Z")
+_ABBREVIATION_WINDOW = 24  # longer than any abbreviation: the look-back stays bounded, so splitting is linear
 _MIN_WORDS_FOR_PROSE = 6
 
 
@@ -33,8 +48,14 @@ def find_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences, each knowing its paragraph and whether it is page furniture."""
     sentences: list[Sentence] = []
     for index, para in enumerate(_PARAGRAPH.finditer(text)):
-        boilerplate = is_boilerplate(para.group())
-        for start, end in _split_paragraph(text, para.start(), para.end()):
+        begin = para.start()
+        dateline = _DATE_PREFIX.match(text, begin, para.end())
+        if dateline is not None:
+            start, end = _trim(text, begin, dateline.end())
+            sentences.append(Sentence(start, end, text[start:end], index, True))
+            begin = dateline.end()
+        boilerplate = is_boilerplate(text[begin : para.end()])
+        for start, end in _split_paragraph(text, begin, para.end()):
             sentences.append(Sentence(start, end, text[start:end], index, boilerplate))
     return sentences
 
@@ -45,7 +66,7 @@ def is_boilerplate(paragraph: str) -> bool:
     words = stripped.split()
     if len(words) < _MIN_WORDS_FOR_PROSE and not stripped.endswith((".", "?", "!", "”", '"', "’")):
         return True
-    return bool(_PROMO.search(stripped))
+    return bool(_PROMO.search(stripped) or _FURNITURE_START.match(stripped))
 
 
 def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -64,7 +85,7 @@ def _split_paragraph(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     if text[dot] != ".":
         return False
-    word = re.search(r"([A-Za-z.]+)$", text[sentence_start:dot])
+    word = _WORD_BEFORE.search(text, max(sentence_start, dot - _ABBREVIATION_WINDOW), dot)
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
@@ -72,8 +93,11 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
 
 
 def _next_starts_sentence(text: str, pos: int, end: int) -> bool:
-    rest = text[pos:end].lstrip()
-    return not rest or rest[0].isupper() or rest[0].isdigit() or rest[0] in "\"“‘'(["
+    first = _NEXT_CHAR.match(text, pos, end)
+    if first is None:
+        return True
+    char = first.group(1)
+    return char.isupper() or char.isdigit() or char in "\"“‘'([”`"
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int]:
