@@ -39,6 +39,8 @@ Which ``openai`` (3.3.0) exception each fault produces (``max_retries=0``; see t
 * ``Step.truncated_json()``       -> ``json.JSONDecodeError`` -- NOT an ``openai`` exception: the
   body is read fine and ``response.json()`` fails in ``_process_response``, outside the client's
   retry/wrap loop, so it is never retried either.
+* ``Step.drip(0.2)``              -> the whole response (status line, headers, body) one byte every
+  0.2 s: no single read waits long, so only a deadline on the whole request ends it.
 
 The client honours ``Retry-After`` only when ``0 < value <= 60`` seconds (``retry-after-ms`` wins if
 present); otherwise it falls back to jittered exponential backoff from 0.5 s.
@@ -73,6 +75,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import io
 import itertools
 import json
 import socket
@@ -93,7 +96,7 @@ MODEL_ID = "fault-model"
 #: Upper bound for a socket read in a handler (request line, headers, body, idle keep-alive).
 HANDLER_READ_TIMEOUT = 5.0
 
-StepKind = Literal["ok", "status", "stall", "drop_mid_body", "truncated_json"]
+StepKind = Literal["ok", "status", "stall", "drop_mid_body", "truncated_json", "drip"]
 Script = list["Step"] | Callable[[dict[str, Any]], "Step | None"] | None
 
 _ERROR_TYPES: dict[int, tuple[str, str]] = {
@@ -141,6 +144,7 @@ class Step:
     seconds: float = 0.0
     then: Step | None = None
     headers: dict[str, str] = field(default_factory=dict)
+    count: int | None = None
 
     @classmethod
     def ok(cls, arguments: dict[str, Any] | list[Any] | str = "{}") -> Step:
@@ -170,6 +174,12 @@ class Step:
     def stall(cls, seconds: float, then: Step | None = None) -> Step:
         """Wait ``seconds`` (woken early by server shutdown), then answer ``then`` (default ok)."""
         return cls(kind="stall", seconds=seconds, then=then)
+
+    @classmethod
+    def drip(cls, interval: float, then: Step | None = None, count: int | None = None) -> Step:
+        """Send the response ``then`` (default ok; not a drop or a drip) one byte every ``interval`` seconds:
+        its first ``count`` bytes (default all), then the rest at once. Stops when the client hangs up."""
+        return cls(kind="drip", seconds=interval, then=then, count=count)
 
     @classmethod
     def drop_mid_body(cls) -> Step:
@@ -351,6 +361,29 @@ class _Handler(BaseHTTPRequestHandler):
                 self.close_connection = True
                 return
             self._answer(step.then or Step.ok(), request, seq)
+        elif step.kind == "drip":
+            then = step.then or Step.ok()
+            if then.kind in ("drip", "drop_mid_body", "stall"):
+                raise ValueError(f"Step.drip cannot send a {then.kind} step")
+            real, buffer = self.wfile, io.BytesIO()
+            self.wfile = buffer  # render the whole response, headers included, then send it slowly
+            try:
+                self._answer(then, request, seq)
+            finally:
+                self.wfile = real
+            data = buffer.getvalue()
+            slow = len(data) if step.count is None else min(step.count, len(data))
+            try:
+                for i in range(slow):
+                    if fault._stopping.wait(step.seconds):
+                        self.close_connection = True
+                        return
+                    self.wfile.write(data[i : i + 1])
+                    self.wfile.flush()
+                self.wfile.write(data[slow:])
+                self.wfile.flush()
+            except OSError:  # the client gave up on the answer and closed the connection
+                self.close_connection = True
         elif step.kind == "drop_mid_body":
             data = json.dumps(completion_body(request, "{}", seq)).encode()
             self.send_response(200)

@@ -140,6 +140,31 @@ def test_stall_past_client_timeout_is_retried(tmp_path: Path) -> None:
     assert meter.attempts == 2
 
 
+def test_a_dripping_server_is_cut_off_at_the_timeout(tmp_path: Path) -> None:
+    """httpx's timeout bounds each read; a server that sends one byte every 0.05 s (status line, headers and
+    body alike) never trips it. The timeout bounds the whole request: 200 bytes would take 10 s."""
+    drip = Step.drip(0.05, then=OK, count=200)
+    with (
+        FaultServer([drip, drip, OK]) as server,
+        decider_for(server, tmp_path, timeout=1.0, max_retries=2) as decider,
+    ):
+        meter = Meter()
+        with pytest.raises(ModelCallError, match=r"^model call failed: timed out waiting for "):
+            ask(decider, QUESTION, article_sha256=SHA, meter=meter)
+    assert server.calls == 2  # a timeout is tried once more, not max_retries times
+    assert meter.attempts == 2
+
+
+def test_a_slow_answer_within_the_timeout_is_taken(tmp_path: Path) -> None:
+    with (
+        FaultServer([Step.drip(0.005, then=OK, count=100)]) as server,
+        decider_for(server, tmp_path, timeout=30.0) as decider,
+    ):
+        meter = Meter()
+        assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
+    assert server.calls == 1 and meter.attempts == 1
+
+
 def test_drop_mid_body_is_retried(tmp_path: Path) -> None:
     with FaultServer([Step.drop_mid_body(), OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()

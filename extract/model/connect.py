@@ -153,8 +153,11 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
             def connect() -> openai.OpenAI:
                 import openai
 
+                from extract.model.deadline import deadline_client
+
                 return openai.OpenAI(api_key=settings.api_key or "unused", base_url=settings.base_url,
-                                     timeout=chosen.timeout, max_retries=0)
+                                     timeout=chosen.timeout, max_retries=0,
+                                     http_client=deadline_client(chosen.timeout))
 
             yield ModelClient(connect, backend="openai", model=chosen.model or "", extraction=chosen.extraction,
                               settings=settings, cache=cache, mode=chosen.mode,
@@ -172,8 +175,10 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
                 log(f"local model {model} ready in {server.startup_seconds:.1f}s")
             import openai
 
+            from extract.model.deadline import deadline_client
+
             return openai.OpenAI(api_key="local", base_url=server.base_url, timeout=chosen.timeout,
-                                 max_retries=0)
+                                 max_retries=0, http_client=deadline_client(chosen.timeout))
 
         client = ModelClient(start_local, backend="local", model=model, extraction=chosen.extraction,
                              settings=settings, cache=cache, mode=chosen.mode, where="the embedded model server")
