@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import time
 
 import pytest
 
@@ -78,9 +77,6 @@ SINGLE = [
                  id="magnitude-before"),
     pytest.param("the magnitude-7.8 quake", "magnitude-7.8", 7.8, "magnitude", "quantity", None, None,
                  id="magnitude-hyphen"),
-    pytest.param("a 3-1 win", "3-1", 3, "count", "identifier", None, None, id="score"),
-    pytest.param("Arsenal beat Chelsea 2-0 on Sunday", "2-0", 2, "count", "identifier", None, None,
-                 id="score-after-name"),
     pytest.param("69 per cent", "69 per cent", 69, "percent", "quantity", None, None, id="per-cent"),
     pytest.param("turnout was 69%.", "69%", 69, "percent", "quantity", None, None, id="percent-sign"),
     pytest.param("inflation fell to -0.5% in May", "-0.5%", -0.5, "percent", "quantity", None, None,
@@ -156,7 +152,8 @@ def test_single_anchor(text: str, span: str, value: float, unit: str, kind: str,
 
 @pytest.mark.parametrize("text", [
     "No one was hurt.", "It was one of the worst days.", "One day he left.", "They help one another.",
-    "dozens of people", "hundreds of homes", "half of them left", "micro-drones were used",
+    "dozens of people", "hundreds of homes", "at half-time",
+    "over a year ago", "twice a day", "micro-drones were used",
     "Formula One drivers", "two-thirds of voters", "a one-off payment", "",
 ])
 def test_no_anchor(text: str) -> None:
@@ -258,8 +255,8 @@ EXPECTED_IN_PARAGRAPHS = {
                    ("up to magnitude-7.5", "quantity")],
     "election": [("120 of the 630", "quantity"), ("Between 2016 and 2020", "year"),
                  ("Four of the nine", "quantity"), ("2025-02-20", "date_part")],
-    "football": [("3-1", "identifier"), ("£40m", "quantity"), ("five-year", "quantity"),
-                 ("2-2", "identifier"), ("1-0", "identifier"), ("more than £1.2bn", "quantity")],
+    "football": [("3", "quantity"), ("1", "quantity"), ("£40m", "quantity"), ("five-year", "quantity"),
+                 ("2", "quantity"), ("1", "quantity"), ("0", "quantity"), ("more than £1.2bn", "quantity")],
     "earnings": [("$94.9 billion", "quantity"), ("28", "date_part"), ("over $29 billion", "quantity"),
                  ("+1 408 996 1010", "identifier"), ("Form 10-K", "identifier")],
 }
@@ -287,14 +284,6 @@ def test_invariants_on_odd_text() -> None:
     text = ("x-1 1- -1 1-x $ 1,2,3 1.2.3.4 ..5 5.. 12,000,00 1e5 ,5 $-5 £ 3 (5) [7] 5/5/5 1/2 10:30:45 "
             "No.5 G-7s 7G a-1b 2nd3 one-two-three twenty twenty-twenty a a dozen an hundred " * 3)
     _check_invariants(text, find_numbers(text))
-
-
-def test_large_text_is_fast() -> None:
-    text = " ".join(PARAGRAPHS.values()) * 200  # ~380 KB
-    t0 = time.perf_counter()
-    anchors = find_numbers(text)
-    assert time.perf_counter() - t0 < 5
-    _check_invariants(text, anchors)
 
 
 @pytest.mark.parametrize(
@@ -328,3 +317,134 @@ def test_parse_quantity_reads_what_follows_only_to_tell_a_count_from_a_pronoun()
     assert parse_quantity("12", after="-day war") is None  # the quantity as written would be "12-day"
     assert parse_quantity("2.5p", context="profit of £41m, or ") == (0.025, None, "GBP", None)
     assert parse_quantity("2.5p") is None  # pence only where the money is pounds
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a 3-1 win", [("3", 3), ("1", 1)]),
+        ("Arsenal beat Chelsea 2-0 on Sunday", [("2", 2), ("0", 0)]),
+        ("When you lose 5-0, it is hard", [("5", 5), ("0", 0)]),
+        ("bogey (6-5-5-5-5) to end", [("6", 6), ("5", 5), ("5", 5), ("5", 5), ("5", 5)]),
+    ],
+)
+def test_a_score_is_a_count_per_side(text: str, expected: list[tuple[str, float]]) -> None:
+    anchors = find_numbers(text)
+    assert [(a.text, a.value) for a in anchors] == expected
+    assert {(a.unit, a.kind) for a in anchors} == {("count", "quantity")}
+
+
+# Units and currencies the libraries know (pint, babel), glued or spaced, in ranges and with signs.
+UNITS = [
+    pytest.param("a 25-yard run", "25-yard", 25, "other:yard", None, id="yard-adj"),
+    pytest.param("which sports 707 horsepower.", "707 horsepower", 707, "other:horsepower", None, id="hp"),
+    pytest.param("torque of 645 pound-feet", "645 pound-feet", 645, "other:pound_foot", None, id="lb-ft"),
+    pytest.param("a torque of 350 newton metres", "350 newton metres", 350, "other:newton_metre", None,
+                 id="newton-metre"),
+    pytest.param("towing 7,200 pounds", "7,200 pounds", 7200, "other:pound", None, id="pound-weight"),
+    pytest.param("500mg tablets", "500mg", 500, "other:mg", None, id="mg-glued"),
+    pytest.param("a 256GB model", "256GB", 256, "other:gb", None, id="gb-glued"),
+    pytest.param("with 4 GB of RAM", "4 GB", 4, "other:gb", None, id="gb-spaced"),
+    pytest.param("a 4,000mAh battery", "4,000mAh", 4000, "other:mah", None, id="mah"),
+    pytest.param("a 5.8in screen", "5.8in", 5.8, "other:inch", None, id="inch-glued"),
+    pytest.param("a 6.2-inch screen", "6.2-inch", 6.2, "other:inch", None, id="inch-adj"),
+    pytest.param("a 12MP camera", "12MP", 12, "other:megapixel", None, id="mp-glued"),
+    pytest.param("a 48-megapixel sensor", "48-megapixel", 48, "other:megapixel", None, id="megapixel"),
+    pytest.param("at 60 miles per hour", "60 miles per hour", 60, "other:mph", None, id="mph-words"),
+    pytest.param("at 100 mph", "100 mph", 100, "other:mph", None, id="mph"),
+    pytest.param("winds of 70km/h", "70km/h", 70, "other:km/h", None, id="kmh-glued"),
+    pytest.param("winds of 185 kilometers per hour", "185 kilometers per hour", 185, "other:km/h", None,
+                 id="kmh-words"),
+    pytest.param("a 6.2-liter V8", "6.2-liter", 6.2, "other:litre", None, id="liter-adj"),
+    pytest.param("between 15kHz and 17kHz", "between 15kHz and 17kHz", 15, "other:khz", 17, id="khz-range"),
+    pytest.param("highs of 36C", "36C", 36, "other:celsius", None, id="celsius-glued"),
+    pytest.param("26.2 miles long", "26.2 miles", 26.2, "other:mile", None, id="miles"),
+    pytest.param("it lost minus 5 yards", "minus 5 yards", -5, "other:yard", None, id="minus-word"),
+    pytest.param("from $370,000 to $5.5 million", "from $370,000 to $5.5 million", 370_000, "USD", 5.5 * M,
+                 id="from-to-range"),
+    pytest.param("a net loss of US$55,931,000", "US$55,931,000", 55_931_000, "USD", None, id="us-dollar-plain"),
+    pytest.param("sales of RM5 million", "RM5 million", 5 * M, "other:myr", None, id="ringgit-symbol"),
+    pytest.param("a HK$2.5bn deal", "HK$2.5bn", 2.5 * B, "other:hkd", None, id="hkd"),
+    pytest.param("a ¥500 fee", "¥500", 500, "other:jpy", None, id="yen-sign"),
+    pytest.param("JPY 20 billion", "JPY 20 billion", 20 * B, "other:jpy", None, id="jpy-code"),
+    pytest.param("worth 500 million yuan", "500 million yuan", 500 * M, "other:cny", None, id="yuan"),
+    pytest.param("CNY 3bn in loans", "CNY 3bn", 3 * B, "other:cny", None, id="cny-code"),
+    pytest.param("AU$12 million", "AU$12 million", 12 * M, "other:aud", None, id="aud-au"),
+    pytest.param("AUD 12 million", "AUD 12 million", 12 * M, "other:aud", None, id="aud-code"),
+    pytest.param("12 million Australian dollars", "12 million Australian dollars", 12 * M, "other:aud", None,
+                 id="aud-words"),
+    pytest.param("shares at C$21.30", "C$21.30", 21.3, "other:cad", None, id="cad"),
+    pytest.param("Rs 500 crore", "Rs 500 crore", 5 * B, "other:inr", None, id="rupees-crore"),
+    pytest.param("₹2 lakh", "₹2 lakh", 200_000, "other:inr", None, id="rupee-sign-lakh"),
+    pytest.param("worth 1.5e6 tonnes", "1.5e6 tonnes", 1.5 * M, "other:tonne", None, id="exponent"),
+]
+
+
+@pytest.mark.parametrize(("text", "span", "value", "unit", "high"), UNITS)
+def test_units_and_currencies(text: str, span: str, value: float, unit: str, high: float | None) -> None:
+    quantities = [a for a in find_numbers(text) if a.kind == "quantity"]
+    assert len(quantities) == 1, quantities
+    a = quantities[0]
+    assert (a.text, a.unit) == (span, unit)
+    assert a.value == pytest.approx(value)
+    assert a.value_high == (None if high is None else pytest.approx(high))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a 63-year-old teacher", ("63-year-old", 63, "year")),
+        ("Jacob Daniel Burke, 51, of Taneytown", ("51", 51, "year")),
+        ("32 killed, half of them civilians", ("half", 50, "percent")),
+        ("less than half of the votes", ("less than half", 50, "percent")),
+        ("not seen in a half-century", ("a half-century", 50, "year")),
+        ("fells record by more than a minute", ("more than a minute", 1, "minute")),
+        ("a new world record in 2 hours 1 minute 39 seconds.", ("2 hours 1 minute 39 seconds", 7299, "other:second")),
+        ("coming in at 2 hours, 1 minute, 39 seconds in", ("2 hours, 1 minute, 39 seconds", 7299, "other:second")),
+        ("The previous record was 2:02:57, reports", ("2:02:57", 7377, "other:second")),
+        ("he served 3 years and 6 months", ("3 years and 6 months", 42, "month")),
+        ("reaching +5 on the day", ("+5", 5, "count")),
+        ("he was -2 through four holes", ("-2", -2, "count")),
+    ],
+)
+def test_ages_halves_and_compound_durations(text: str, expected: tuple[str, float, str]) -> None:
+    quantities = [a for a in find_numbers(text) if a.kind == "quantity"]
+    assert expected in [(a.text, a.value, a.unit) for a in quantities]
+
+
+def test_half_of_a_match_or_year_is_no_figure() -> None:
+    text = "in the second half of the season and the first half of 2019"
+    assert [a for a in find_numbers(text) if a.kind == "quantity"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [("the new iPhone 11 costs", "iPhone 11"), ("the S&P 500 index", "S&P 500"),
+     ("a Snapdragon 636 chip", "Snapdragon 636"), ("the 787 Dreamliner", "787"), ("a supercharged V8", "V8"),
+     ("a Category 4 hurricane", "Category 4")],
+)
+def test_identifiers_are_not_counts(text: str, span: str) -> None:
+    assert [(a.text, a.kind) for a in find_numbers(text)] == [(span, "identifier")]
+
+
+def test_of_the_total_stops_at_a_compound_adjective() -> None:
+    text = "four of the nine-person committee and seven of the nine judges"
+    assert [(a.text, a.value, a.noun) for a in find_numbers(text)] == [
+        ("four", 4, None), ("nine-person", 9, "person"), ("seven of the nine", 7, "judges")]
+
+
+@pytest.mark.parametrize("text", [
+    "up 1.79e+308 percent", "a gain of 10^400", "999,999,999,999,999,999,999 dollars", "1e400 people",
+    "12345678901234567890 people",
+])
+def test_absurd_or_exponent_values_are_not_figures(text: str) -> None:
+    # Never a value the text does not state: not 308 percent, not 10 and 400, not 1e21 USD.
+    assert [a for a in find_numbers(text) if a.kind == "quantity"] == []
+
+
+@pytest.mark.parametrize("invisible", ["\u200d", "\u200b", "\u2060", "\ufeff", "\u00ad"])
+def test_invisible_character_inside_a_number_is_not_read(invisible: str) -> None:
+    # "$1<ZWJ>.5 billion" shows as $1.5 billion: reading it as $1 (and passing grounded) would be wrong.
+    for text in (f"sales of $1{invisible}.5 billion", f"sales of $1.5 bil{invisible}lion", f"a 1{invisible}5 km walk"):
+        assert [(a.text, a.value) for a in find_numbers(text) if a.kind == "quantity"] == []
+        assert parse_quantity(text.split("of ")[-1]) is None

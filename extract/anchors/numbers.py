@@ -27,6 +27,15 @@ from typing import Final
 from text_to_num import alpha2digit, text2num
 
 from extract.anchors.base import NumberAnchor, NumberKind, Qualifier
+from extract.anchors.units import (
+    CURRENCY_BEFORE,
+    CURRENCY_BEFORE_REV,
+    GLUED_CURRENCY,
+    glued_lookbehind,
+    glued_unit,
+    money_before,
+    unit_after,
+)
 
 
 def _set(words: str) -> frozenset[str]:
@@ -60,12 +69,15 @@ _CORE: Final = re.compile(rf"""
    |0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}})(?!\w))
 |(?P<slash>(?<![\w/.])\d{{1,4}}/\d{{1,2}}(?:/\d{{2,4}})?(?![\w/]))
 |(?P<version>(?<![\w.])\d+(?:\.\d+){{2,}}(?!\w))
+|(?P<hms>(?<![\w:.,])(?:\d{{1,2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{1,2}}:\d{{2}}\.\d{{1,3}})(?![\d:])
+   (?!\s?(?:[aApP]\.?[mM]\b|GMT|UTC|BST|CET|CEST|ET|EST|EDT|PT|local)))
 |(?P<clock>(?<![\w:.,])(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[aApP]\.[mM]\.|[aApP][mM](?!\w))
    |\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\d:])
    |(?:[01]\d|2[0-3])[0-5]\d(?=\s?(?:GMT|UTC|BST|CET|CEST|ET|EST|EDT|PT|hrs|hours\s+(?:GMT|local)|local\s+time))))
 |(?P<hyid>(?<![\w-])(?!(?i:{_HY_OK})-)[A-Za-z]+(?:-[A-Za-z]+)*-\d+(?:\.\d+)?[A-Za-z]*(?!\w))
-|(?P<alnum>(?<![\w-])(?!(?:USD|EUR|GBP|US)\d)[A-Za-z]+\d[A-Za-z\d.]*(?<!\.))
-|(?P<num>(?:(?<=USD)|(?<=EUR)|(?<=GBP)|(?<![\w.]))(?P<nd>{_NUM})(?P<nsuf>[A-Za-z][A-Za-z\d]*)?(?!\w))
+|(?P<alnum>(?<![\w-])(?!(?:{GLUED_CURRENCY}|US)\d)[A-Za-z]+\d[A-Za-z\d.]*(?<!\.))
+|(?P<num>(?:{glued_lookbehind()}|(?<=Rs\.)|(?<![\w.]))(?P<nd>{_NUM})
+   (?P<exp>[eE][+-]?\d+(?![A-Za-z])|\^[+-]?\d+)?(?P<nsuf>[A-Za-z][A-Za-z\d]*(?:/[A-Za-z]+)?)?(?!\w))
 |(?P<ordw>\b(?i:{_ORD_WORDS})\b)
 |(?P<spelled>\b(?i:{_SPELLED}))
 """, re.VERBOSE)
@@ -82,8 +94,8 @@ def _cased_trie(words: list[str]) -> str:
 # Where a number may start: any digit, or a number word in lower or title case. Case-sensitive on
 # purpose: a case-insensitive scan of a 5 MB text is several times slower.
 _CASED = _cased_trie(f"{_TENS}|{_ONES}|{_ORDS}".split("|"))
-_CAND: Final = re.compile(rf"\d|\b(?:{_CASED}|[Aa]n?\s+(?:hundred|thousand|million|billion|trillion|dozen))"
-                          r"\b")
+_CAND: Final = re.compile(rf"\d|\b(?:{_CASED}|[Aa]n?\s+(?:hundred|thousand|million|billion|trillion|dozen))\b"
+                          r"|\b([Hh]alf(?=[\s-])|[Aa]n?(?=\s+(?:minute|hour|day|week|month|year|decade)\b))")
 
 _QUAL_WORDS: Final[tuple[tuple[Qualifier, str], ...]] = (
     ("approximately", "approximately approx. roughly an_estimated estimated"), ("about", "about some"),
@@ -93,34 +105,14 @@ _QUAL_WORDS: Final[tuple[tuple[Qualifier, str], ...]] = (
     ("at least", "at_least no_fewer_than no_less_than"), ("less than", "less_than fewer_than"),
     ("under", "under below just_under"), ("up to", "as_many_as as_much_as"), ("exactly", "exactly precisely"))
 _QUALS: Final = {w.replace("_", " "): q for q, words in _QUAL_WORDS for w in words.split()}
-_CUR_PREFIX: Final = {"$": "USD", "US$": "USD", "USD": "USD", "€": "EUR", "EUR": "EUR", "£": "GBP",
-                      "GBP": "GBP", "A$": "other:aud", "C$": "other:cad", "NZ$": "other:nzd",
-                      "HK$": "other:hkd", "S$": "other:sgd", "¥": "other:jpy"}
-_CUR_WORDS: Final = {"dollar": "USD", "us dollar": "USD", "euro": "EUR", "pound": "GBP", "sterling": "GBP",
-                     "pounds sterling": "GBP", "yuan": "other:cny", "yen": "other:jpy", "rupee": "other:inr",
-                     "rouble": "other:rub", "ruble": "other:rub", "swiss franc": "other:chf",
-                     "franc": "other:chf", "rand": "other:zar", "naira": "other:ngn",
-                     "peso": "other:mxn", "reais": "other:brl", "lira": "other:try",
-                     "krona": "other:sek", "kronor": "other:sek", "krone": "other:nok", "zloty": "other:pln",
-                     "ringgit": "other:myr", "baht": "other:thb", "dirham": "other:aed", "riyal": "other:sar",
-                     "shekel": "other:ils", "hryvnia": "other:uah", "taka": "other:bdt"}
-_MEASURE: Final = {w.replace("_", " "): unit for unit, words in (
-    ("km", "km kms kilometre kilometer kilometres kilometers"), ("kg", "kg kilogram kilograms kilogrammes"),
-    ("square_km", "square_kilometres square_kilometers sq_km km2"), ("square_mile", "square_miles"),
-    ("mile", "mile miles"), ("tonne", "tonne tonnes metric_tons"), ("ton", "ton tons"), ("cm", "cm"),
-    ("metre", "metre metres meter meters"), ("mm", "mm"), ("foot", "foot feet ft"), ("MW", "mw megawatts"),
-    ("barrel", "barrel barrels"), ("barrel_per_day", "bpd barrels_per_day barrels_a_day"), ("kW", "kw"),
-    ("GW", "gw gigawatts"), ("kWh", "kwh"), ("MWh", "mwh"), ("GWh", "gwh"), ("TWh", "twh"), ("mph", "mph"),
-    ("degree", "degree degrees °"), ("degree_celsius", "degrees_celsius °c"), ("km/h", "km/h kph"),
-    ("degree_fahrenheit", "degrees_fahrenheit °f"), ("knot", "knots"), ("acre", "acre acres"), ("bcm", "bcm"),
-    ("hectare", "hectare hectares"), ("litre", "litre litres liters"), ("gallon", "gallons"),
-    ("cubic_metre", "cubic_metres cubic_meters"), ("second", "seconds"), ("decade", "decade decades"),
-    ("point", "points")) for w in words.split()}
 _SCALES: Final = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
-                  "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12}
-_GLUED_UNITS: Final = {**{k: "other:" + v.lower() for k, v in _MEASURE.items() if " " not in k},
-                       "pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point",
-                       "p": "cents"}
+                  "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12,
+                  "lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7}
+_GLUED_SPECIAL: Final = {"pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point",
+                         "p": "cents"}
+_MAX_VALUE: Final = Decimal(10) ** 16
+"""Beyond this a number is not a figure news reports but an identifier, a typo or an attack on the reader
+(``999,999,999,999,999,999,999 dollars``, ``1.79e+308 percent``): no anchor at all."""
 _MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
     r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
 
@@ -132,36 +124,36 @@ def _rev_alt(words: Iterable[str]) -> str:
 
 # What may stand right before a number, matched BACKWARDS on the reversed preceding text so that only
 # one position is tried: sign, "magnitude", currency, qualifier, "between"/"from" (read right to left).
-_LEFT_REV: Final = re.compile(rf"""(?P<sign>[-−](?=[\s(]|\Z))?(?P<mag>[\s-](?i:edutingam)\b)?
- (?P<cur>\s?(?:\$SU|\$[ACHKNSZ]{{1,2}}(?![A-Za-z])|[$€£¥])|\s?(?:DSU|RUE|PBG)\b)?
+_LEFT_REV: Final = re.compile(rf"""(?P<sign>[-−+](?=[\s(]|\Z)|\s+(?i:sunim)\b)?(?P<mag>[\s-](?i:edutingam)\b)?
+ (?P<cur>{CURRENCY_BEFORE_REV})?
  (?P<qual>\s+(?i:{_rev_alt(_QUALS)})\b)?(?P<between>\s+(?i:neewteb|morf)\b)?""", re.VERBOSE)
 _MONTH_BEFORE: Final = re.compile(rf"\b{_MONTHS}\s+\Z")
 _MONTH_AFTER: Final = re.compile(rf"\s+(?:of\s+)?{_MONTHS}(?![a-z])")
 _DAY_RANGE: Final = re.compile(r"\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d)")
-_CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*)[ \u00a0]\Z")
-_SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn))\b")
+_CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*|[a-z]{1,2}[A-Z][A-Za-z]*)[ \u00a0]\Z")
+_SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn|lakhs?|crores?))\b")
 _RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>-to-|\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
-                           r"(?P<cur2>US\$|[ACHKNSZ]{1,2}\$|[$€£¥])?")
+                           rf"(?P<cur2>{CURRENCY_BEFORE}\s?)?")
 _PCT_AFTER: Final = re.compile(r"\s?%|\s+per\s?cent\b", re.I)
-_UNIT_AFTER: Final = re.compile(rf"""(?i:
+_UNIT_AFTER: Final = re.compile(r"""(?i:
   (?P<pp>\s+percentage[\s-]points?\b|\s?ppts?\b)
  |(?P<bp>\s+basis[\s-]points?\b|\s?bps?\b)
  |(?P<pct>\s?%|\s?-?per\s?-?cent\b|\s+pct\b)
  |(?P<cents>\s+(?:cents?|pence)\b)
- |(?P<cur>\s+(?:{_alt(_CUR_WORDS)})s?\b)
  |(?P<age>-years?-old\b|\s+years?\s+old\b)
  |(?P<time>[\s-](?:day|week|month|year|hour|minute)s?\b)
  |(?P<mag>[\s-]magnitude\b)
- |(?P<meas>[\s-]?(?:{_alt(_MEASURE)})(?!\w))
- |(?P<hy>-(?P<hyw>[a-z]{{2,}})\b(?!-)))""", re.VERBOSE)
-_OF: Final = re.compile(r"\s+(?:of\s+the|out\s+of|of|in)\s+")
+ |(?P<hy>-(?P<hyw>[a-z]{2,})\b(?!-)))""", re.VERBOSE)
+_OF: Final = re.compile(r"\s+(?:of\s+(?:the|his|her|its|their|our|my|your)|out\s+of|of|in)\s+")
 _SCORE_AFTER: Final = re.compile(r"\s+(?:home\s+|away\s+)?(?:win|victory|defeat|loss|draw|lead|scoreline|"
                                  r"aggregate|triumph|thrashing|drubbing|result)\b", re.I)
 _SCORE_BEFORE: Final = re.compile(r"\b(?:won|beat|beating|lost|losing|drew|drawn|defeated|score|scored|"
                                   r"trailing|led|leading|ended)\b[^.;\d]{0,40}\Z", re.I)
-_CHANGE_BEFORE: Final = re.compile(r"\b(?:rose|rise|rising|fell|fall|falling|increased?|grew|climbed|"
-                                   r"dropped|declined|jumped|surged|cut|raised|lowered|slipped|gained|up|down|"
-                                   r"from)\s+\Z", re.I)
+_CHANGE_BEFORE: Final = re.compile(
+    r"\b(?:rose|rises?|rising|fell|falls?|falling|increased?|increases|increasing|grew|grows?|growing|climbed|"
+    r"dropped|declined|jumped|surged|soared|plunged|tumbled|cut|raised|lowered|reduced|slashed|slipped|gained|"
+    r"up|down|went|goes|going|moved|changed|shifted|swung|widened|narrowed|expanded|shrank|doubled|tripled)"
+    r"(?:\s+\w+ly)?\s+(?:from\s+)?\Z", re.I)
 _YEAR_PREP: Final = re.compile(r"\b(?i:in|since|by|until|till|during|before|after|through|of|mid|early|late)"
                                r"[\s-]+\Z")
 _YEAR_DET: Final = re.compile(r"\b(?i:the|a|an|its|their|his|her|our|this|that|last)\s+\Z")
@@ -211,6 +203,7 @@ class _Core:
     digits: bool
     plain: bool  # digits only: no thousands separator, no decimals
     suffix: str | None
+    absurd: bool = False  # beyond _MAX_VALUE ("1.79e+308", "10^400"): read whole, then dropped
 
 
 def _spelled_value(phrase: str) -> Decimal | None:
@@ -236,7 +229,16 @@ def _read_core(text: str, pos: int, m: re.Match[str] | None = None) -> _Core | N
         return None
     if m.lastgroup == "num":
         raw = m.group("nd")
-        return _Core(pos, m.end(), Decimal(raw.replace(",", "")), True, raw.isdigit(), m.group("nsuf"))
+        value = Decimal(raw.replace(",", ""))
+        exp = m.group("exp")
+        absurd = len(raw.split(".")[0].replace(",", "")) > 16
+        if exp:  # "1.5e6" is 1500000; "10^3" is 1000; "1.79e+308" and "10^400" are too big to be figures
+            power = int(exp.lstrip("eE^"))
+            magnitude = value.adjusted() + power if exp[0] in "eE" else (value.adjusted() + 1) * power
+            absurd = absurd or magnitude > 16 or power < -16
+            if not absurd:
+                value = value.scaleb(power) if exp[0] in "eE" else value ** power
+        return _Core(pos, m.end(), value, True, raw.isdigit() and not exp, m.group("nsuf"), absurd)
     for end in reversed([w.end() for w in re.finditer(r"[A-Za-z]+", m.group())]):
         v = _spelled_value(text[pos:pos + end])
         if v is not None:
@@ -288,6 +290,10 @@ def _simple(text: str, m: re.Match[str], group: str) -> NumberAnchor:
     s, e, raw = m.start(), m.end(), m.group()
     if group == "iso":
         return _mk(text, s, e, int(raw[8:10]), kind="date_part")
+    if group == "hms":  # "2:02:57" (a marathon), "3:43.13" (a mile): a duration in seconds
+        *whole, last = re.split(r":", raw)
+        seconds = Decimal(last) + sum(Decimal(p) * 60 ** (len(whole) - i) for i, p in enumerate(whole))
+        return _mk(text, s, e, seconds, "other:second")
     if group == "clock":
         groups = re.findall(r"\d+", raw)
         if len(groups) == 1 and len(groups[0]) == 4:  # "1030 GMT"
@@ -319,7 +325,7 @@ def _date_or_suffix(text: str, c: _Core, left: str) -> NumberAnchor | None:
                 return _mk(text, c.start, d.end() if d else c.end, v, kind="date_part")
             if 1000 <= v <= 2999 and not ordinal:
                 return _mk(text, c.start, c.end, v, kind="year")
-    if not suf or suf in _SCALES or suf in _GLUED_UNITS:
+    if not suf or suf in _SCALES or _glued(c.suffix) is not None:
         return None
     if ordinal and c.plain:
         dated = left.endswith(("the ", "The ")) and _WORD.match(text, c.end) is None
@@ -328,6 +334,13 @@ def _date_or_suffix(text: str, c: _Core, left: str) -> NumberAnchor | None:
     if suf == "s" and c.plain and 1000 <= c.value <= 2999:
         return _mk(text, c.start, c.end, c.value, kind="year")
     return _mk(text, c.start, c.end, c.value, kind="identifier")
+
+
+def _glued(suffix: str | None) -> str | None:
+    """The unit of letters glued to digits ("256GB", "500mg", "5.8in", "2.5pp"), or None."""
+    if not suffix:
+        return None
+    return _GLUED_SPECIAL.get(suffix.lower()) or glued_unit(suffix)
 
 
 def _scale_of(text: str, c: _Core) -> tuple[Decimal | None, int]:
@@ -349,6 +362,7 @@ class _Range:
     end: int
     low: Decimal
     high: Decimal
+    start2: int = 0  # where the second number starts
 
 
 def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, between: str) -> _Range | None:
@@ -357,8 +371,11 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
     if rm is None or (rm.group("u1") and scale is not None):
         return None
     c2 = _read_core(text, rm.end())
-    if c2 is None or c2.digits != c.digits or (c2.suffix and c2.suffix.lower() not in _SCALES):
+    if c2 is None or c2.absurd or c2.digits != c.digits:
         return None
+    if c2.suffix and c2.suffix.lower() not in _SCALES and (_glued(c2.suffix) is None or
+                                                          _glued(c2.suffix) != _glued(c.suffix)):
+        return None  # "15kHz and 17kHz" is a range; "5-0" is not "5" to "0 km"
     scale2, end2 = _scale_of(text, c2)
     conn = rm.group("conn").strip().lower()
     dash = conn not in ("to", "and")
@@ -372,12 +389,14 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
             return _Range("years", end2, v1, v2)
     small = c.plain and c2.plain and v1 < 100 and v2 < 100 and scale is None and scale2 is None
     if dash and small and (v1 >= v2 or _SCORE_AFTER.match(text, end2) or _SCORE_BEFORE.search(left)):
-        return _Range("score", end2, v1, v2)
+        return _Range("score", end2, v1, v2, c2.start)
     if conn == "and" and not between and scale2 is None and not _PCT_AFTER.match(text, end2):
         return None
-    if conn == "to" and (between == "from" or _CHANGE_BEFORE.search(left[-16:])):
-        return None
-    low, high = v1 * (scale or scale2 or 1), v2 * (scale2 or scale or 1)
+    if conn == "to" and _CHANGE_BEFORE.search(left[-40:]):
+        return None  # "rose from 3% to 4%": two figures, not a range
+    # "1.2 and 1.35 billion" share the scale; "$370,000 to $5.5 million" does not
+    shared = scale2 if scale is None and v1 < v2 else scale
+    low, high = v1 * (shared or 1), v2 * (scale2 or scale or 1)
     return _Range("range", end2, low, high) if high > low else None
 
 
@@ -396,27 +415,34 @@ def _cents_currency(text: str, pos: int) -> str:
         else "USD"
 
 
-def _unit_after(text: str, pos: int) -> tuple[str | None, int, str | None]:
-    """Unit word after a number: (unit, new end, hyphen word); None when nothing unit-like follows."""
+def _unit_after(text: str, pos: int, money: bool = False) -> tuple[str | None, int, str | None]:
+    """Unit word after a number: (unit, new end, hyphen word); None when nothing unit-like follows.
+
+    ``money``: the number is scaled or the text around it talks sterling, so "pounds" are money."""
     m = _UNIT_AFTER.match(text, pos)
+    g = m.lastgroup or "" if m else ""
+    if m is None or g == "hy":
+        found = unit_after(text, pos, money_context=money and _OF_AFTER.match(text, pos) is None)
+        if found is not None:
+            return found[0], found[1], None
     if m is None:
         return None, pos, None
-    g = m.lastgroup or ""
     raw = _WS.sub(" ", m.group().strip(" -")).lower()
     if g == "hy":
         hyw = m.group("hyw")
         return (None, pos, None) if hyw in _HY_NOT_UNIT else ("count", m.end(), hyw)
     unit = {"pp": "percentage_point", "bp": "other:basis_point", "pct": "percent", "age": "year",
             "mag": "magnitude"}.get(g)
-    if g == "cur":
-        unit = _CUR_WORDS.get(raw, _CUR_WORDS.get(raw.rstrip("s"), "USD"))
-    elif g == "time":
+    if g == "time":
         unit = raw.rstrip("s")
-    elif g == "meas":
-        unit = "other:" + _MEASURE[raw].lower()
     elif g == "cents":
         unit = _PENCE if raw == "pence" else _CENTS
     return unit, m.end(), None
+
+
+_OF_AFTER: Final = re.compile(r"\s*\w+(?:-\w+)?\s+of\b")
+_POUNDS_AFTER: Final = re.compile(r"\s+pounds?\b", re.I)
+_STERLING: Final = re.compile(r"£|\bGBP\b|\bsterling\b|\bpence\b|\bBritain|\bBritish\b|\bUK\b|\bLondon\b")
 
 
 def _name_identifier(text: str, c: _Core, left: str, base: int) -> NumberAnchor | None:
@@ -453,6 +479,8 @@ def _of_total(text: str, c: _Core, end: int) -> int | None:
     c2 = _read_core(text, of.end()) if of else None
     if c2 is None or c2.suffix is not None or c2.value <= c.value or 1900 <= c2.value <= 2100:
         return None
+    if text[c2.end:c2.end + 1] == "-" and text[c2.end + 1:c2.end + 2].isalpha():
+        return None  # "four of the nine-person committee": the total is a figure of its own
     return c2.end
 
 
@@ -465,74 +493,130 @@ def _is_pronoun_one(text: str, c: _Core, left: str) -> bool:
         or nxt.lower() in _ONE_NEXT_STOP
 
 
-def _quantity(text: str, c: _Core, floor: int) -> NumberAnchor | None:
-    """Build the anchor around a digit or spelled core: qualifier, currency, scale, range, unit, noun."""
+def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
+    """Build the anchors around a digit or spelled core: qualifier, currency, scale, range, unit, noun.
+    Usually one; a score ("3-1") is two counts; nothing for a pronoun, a fraction or an absurd value."""
     base = max(floor, c.start - 48)
     left = text[base:c.start]
     special = _date_or_suffix(text, c, left)
     if special is not None:
-        return special
+        return [special]
     lp = _left_parts(left)
+    sign_at = base + lp["sign"][0] if "sign" in lp else 0
+    if sign_at > 0 and text[sign_at - 1] not in " \t\n\u00a0(" and not lp["sign"][1].strip().isalpha():
+        del lp["sign"]  # "6-5-5": the dash joins two numbers, it is no minus sign
+    outer = left[:min((o for o, _ in lp.values()), default=len(left))]  # the words before sign and currency
     if not ({"cur", "qual", "mag"} & lp.keys()):
         ident = _name_identifier(text, c, left, base)
         if ident is not None:
-            return ident
+            return [ident]
     if not c.digits and text[c.start].isupper() and not lp and _CAP_BEFORE.search(left[-30:]):
-        return None  # "Formula One", "Channel Four"
+        return []  # "Formula One", "Channel Four"
     if _FRACTION_AFTER.match(text, c.end):
-        return None  # "two-thirds", "one quarter": fractions are not counts
+        return []  # "two-thirds", "one quarter": fractions are not counts
     scale, end = _scale_of(text, c)
     between = lp["between"][1].lower() if "between" in lp else ""
-    rng = _range(text, c, end, scale, left, between)
-    if rng is not None and rng.kind != "range":
-        start = base + lp["between"][0] if between and rng.kind == "years" else c.start
-        kind: NumberKind = "year" if rng.kind == "years" else "identifier"
-        return _mk(text, start, rng.end, rng.low, kind=kind, high=rng.high if kind == "year" else None)
+    rng = _range(text, c, end, scale, outer, between)
+    if rng is not None and rng.kind == "score":  # "won 3-1": each side's goals are a count
+        second = _read_core(text, rng.start2)
+        assert second is not None
+        return [_mk(text, c.start, c.end, c.value), _mk(text, second.start, second.end, second.value)]
+    if rng is not None and rng.kind == "years":
+        start = base + lp["between"][0] if between else c.start
+        return [_mk(text, start, rng.end, rng.low, kind="year", high=rng.high)]
     end = rng.end if rng else end
-    unit, uend, hyw = _unit_after(text, end)
-    if c.suffix and c.suffix.lower() in _GLUED_UNITS and unit is None:
-        unit = _GLUED_UNITS[c.suffix.lower()]
+    money = scale is not None or (_POUNDS_AFTER.match(text, end) is not None and _STERLING.search(
+        text, max(0, c.start - _CONTEXT_CHARS), c.start) is not None)
+    unit, uend, hyw = _unit_after(text, end, money)
+    if _glued(c.suffix) and unit is None:
+        unit = _glued(c.suffix)
     if "mag" in lp:
         unit = "magnitude"
     if "cur" in lp:
-        unit = _CUR_PREFIX[lp["cur"][1].strip()]
+        unit = money_before(lp["cur"][1]) or unit
     if unit in (_CENTS, _PENCE):
         if rng is not None or scale is not None:
-            return None
+            return []
         unit, scale = "GBP" if unit == _PENCE else _cents_currency(text, c.start), Decimal("0.01")
         if (c.suffix or "").lower() == "p" and unit != "GBP":
-            return None  # "4p" is pence only where the money is pounds
+            return []  # "4p" is pence only where the money is pounds
     if unit == "day" and text[c.start:c.end + 1].lower() == "one ":
-        return None  # "one day he left"
+        return []  # "one day he left"
     if unit is None and rng is None and scale is None:
         if c.plain and 1900 <= c.value <= 2100 and (_YEAR_PREP.search(left[-12:])
                                                       or (c.value >= 1950 and _YEAR_DET.search(left[-8:]))
                                                       or not _counted_next(text, c.end)):
-            return _mk(text, c.start, c.end, c.value, kind="year")  # "the 2015 fires", "a 2016 study"
+            return [_mk(text, c.start, c.end, c.value, kind="year")]  # "the 2015 fires", "a 2016 study"
         if _NUMBER_BEFORE.search(left[-8:]) and c.value < 100:
-            return _mk(text, c.start, c.end, c.value, kind="identifier")  # "number one target"
+            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "number one target"
+        if c.plain and not lp and c.value < 120 and _AGE_NAME_BEFORE.search(left) and \
+                _AGE_AFTER.match(text, c.end):
+            return [_mk(text, c.start, c.end, c.value, "year")]  # "Jacob Burke, 51, of Taneytown"
+        if c.plain and not lp and _PRODUCT_AFTER.match(text, c.end):
+            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 787 Dreamliner"
         if c.plain or not c.digits:
             uend = _of_total(text, c, end) or uend
         if uend == c.end and _is_pronoun_one(text, c, left):
-            return None
-    return _finish(text, c, base, lp, rng, scale, end, (unit, uend, hyw))
+            return []
+    if unit in _COMPOUND_UNITS and text[end:end + 1] != "-":
+        unit, uend, total = _compound(text, unit, uend, c.value * (scale or 1))
+        if total is not None:
+            return _finished([_finish(text, c, base, lp, None, None, end, (unit, uend, None), total)])
+    return _finished([_finish(text, c, base, lp, rng, scale, end, (unit, uend, hyw))])
+
+
+def _finished(anchors: list[NumberAnchor]) -> list[NumberAnchor]:
+    """Drop values no news figure has: beyond float range or absurdly large ("1e21 dollars")."""
+    return [a for a in anchors if abs(a.value) < _MAX_VALUE and abs(a.value_high or 0) < _MAX_VALUE]
 
 
 def _finish(text: str, c: _Core, base: int, lp: dict[str, tuple[int, str]], rng: _Range | None,
-            scale: Decimal | None, end: int, unit_info: tuple[str | None, int, str | None]) -> NumberAnchor:
+            scale: Decimal | None, end: int, unit_info: tuple[str | None, int, str | None],
+            total: Decimal | None = None) -> NumberAnchor:
     """The quantity anchor itself: span from the first left part, value, qualifier and noun."""
     unit, uend, hyw = unit_info
     starts = [base + lp[g][0] for g in ("qual", "cur", "mag", "sign") if g in lp]
     start = base + lp["between"][0] if rng and "between" in lp else min(starts, default=c.start)
-    value = (rng.low if rng else c.value * (scale or 1)) * (-1 if "sign" in lp else 1)
+    negative = "sign" in lp and "+" not in lp["sign"][1]
+    value = (total if total is not None else rng.low if rng else c.value * (scale or 1)) * (-1 if negative else 1)
     half = _HALF.search(text[max(base, c.start - 8):c.start])
     if half and not c.digits and text[c.start] in "aA" and not starts:
         start, value = max(base, c.start - 8) + half.start(), value / 2
     adjective = unit in _TIME_UNITS and text[end:end + 1] == "-"
     noun = hyw or (_noun_after(text, uend) if unit in (None, "count") or adjective else None)
     qual = _QUALS[_WS.sub(" ", lp["qual"][1].strip().lower())] if "qual" in lp else None
-    high = rng.high if rng else None
+    high = rng.high * (-1 if negative else 1) if rng else None
     return _mk(text, start, uend, value, unit or "count", high=high, qual=qual, noun=noun)
+
+
+_AGE_NAME_BEFORE: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+,[ \t]\Z")
+_AGE_AFTER: Final = re.compile(r"[ \t]?,")
+_PRODUCT_AFTER: Final = re.compile(r"[ \t](?!(?:" + _MONTHS + r")\b)[A-Z][a-z]+[A-Za-z]*(?<!s)\b"
+                                   r"(?![ \t]+[a-z]+s\b)(?![ \t]+(?:of|in|and|from)\b)")
+_COMPOUND_UNITS: Final = {"hour": 3600, "minute": 60, "other:second": 1, "year": 12, "month": 1, "week": 7,
+                          "day": 1}
+_COMPOUND_PART: Final = re.compile(r",?[ \t]+(?:and[ \t]+)?(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|"
+                                   r"seven|eight|nine|ten|eleven|twelve)[ \t]+(?P<u>hours?|minutes?|seconds?|"
+                                   r"years?|months?|weeks?|days?)\b(?!-)")
+_SMALL_WORDS: Final = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {"a": 1, "an": 1}
+_COMPOUND_GROUPS: Final = ({"hour", "minute", "other:second"}, {"year", "month"}, {"week", "day"})
+
+
+def _compound(text: str, unit: str, end: int, value: Decimal) -> tuple[str, int, Decimal | None]:
+    """ "2 hours 1 minute 39 seconds" -> (other:second, end, 7299): parts of a duration, each in a smaller
+    unit of the same family, summed in the smallest; (unit, end, None) when no part follows."""
+    group = next((g for g in _COMPOUND_GROUPS if unit in g), set())
+    total, last, found = value * _COMPOUND_UNITS[unit], unit, False
+    while (m := _COMPOUND_PART.match(text, end)) is not None:
+        word = m.group("u").lower().rstrip("s")
+        part = "other:second" if word == "second" else word
+        if part not in group or _COMPOUND_UNITS[part] >= _COMPOUND_UNITS[last]:
+            break
+        n = m.group("n").lower()
+        total += (Decimal(n) if n[0].isdigit() else Decimal(_SMALL_WORDS[n])) * _COMPOUND_UNITS[part]
+        last, end, found = part, m.end(), True
+    return (last, end, total / _COMPOUND_UNITS[last]) if found else (unit, end, None)
 
 
 def _core_match(text: str, p: int, floor: int) -> re.Match[str] | None:
@@ -553,9 +637,28 @@ def _core_match(text: str, p: int, floor: int) -> re.Match[str] | None:
 
 def find_numbers(text: str) -> list[NumberAnchor]:
     """Every number or quantity expression in ``text``, in text order and non-overlapping."""
+    return _scan(text, 0, len(text))
+
+
+def _scan(text: str, start: int, stop: int) -> list[NumberAnchor]:
+    """The anchors that start in ``text[start:stop]``, reading the text before ``start`` only as context.
+
+    Linear: each candidate looks at most a bounded window around itself (48 characters back for the
+    words before a number, a few words ahead for its unit), and the scan never returns before its own
+    position."""
     out: list[NumberAnchor] = []
-    pos = floor = 0
-    while (cand := _CAND.search(text, pos)) is not None:
+    pos, floor = start, max(0, start - _LOOK_BACK)
+    last_digit = _LAST_DIGIT.search(text, floor, start)
+    floor = last_digit.end() if last_digit else floor  # the end of whatever number came before
+    while (cand := _CAND.search(text, pos, stop)) is not None:
+        if cand.group(1) is not None:  # "half of", "more than a minute": number words without digits
+            word = _word_quantity(text, cand, floor)
+            if word is None:
+                pos = cand.end()
+                continue
+            out.append(word)
+            pos = floor = word.end
+            continue
         m = _core_match(text, cand.start(), floor)
         if m is None:
             pos = cand.end()
@@ -566,22 +669,69 @@ def find_numbers(text: str) -> list[NumberAnchor]:
             pos = floor = m.end()
             continue
         core = _read_core(text, m.start(), m)
-        if core is None:
-            pos = m.end()
+        if core is None or core.absurd or _INVISIBLE.search(text, max(0, core.start - 1), core.end + 1):
+            pos = _NUMBERISH.match(text, m.start()).end()  # type: ignore[union-attr]  # always matches
             continue
-        anchor = _quantity(text, core, floor)
-        if anchor is None:
+        anchors = _quantity(text, core, floor)
+        if not anchors:
             pos = core.end
             continue
-        out.append(anchor)
-        pos = floor = anchor.end
+        if _INVISIBLE.search(text, anchors[0].start, _NEXT_WORD.match(text, anchors[-1].end).end()):  # type: ignore[union-attr]
+            pos = _NUMBERISH.match(text, m.start()).end()  # type: ignore[union-attr]  # "$1.5 bil\u200dlion"
+            continue
+        out.extend(anchors)
+        pos = floor = anchors[-1].end
     return out
 
 
+# Characters that do not show: inside or right next to a number they make what the reader sees differ from
+# what the characters say ("$1\u200d.5 billion" reads as $1.5 billion but is "$1" and ".5"), so such a
+# number is not read at all.
+_INVISIBLE: Final = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
+                               "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
+_NUMBERISH: Final = re.compile(r"(?:[\w.,:^+-]|" + _INVISIBLE.pattern + r")*")
+_NEXT_WORD: Final = re.compile(r"\s*\S{0,16}")
+_LAST_DIGIT: Final = re.compile(r"\d(?!.*\d)", re.S)
+_WORD_Q: Final = re.compile(r"(?P<half>[Hh]alf)(?P<hsep>[\s-]+)(?P<hnext>[A-Za-z]+)"
+                            r"|(?P<a>[Aa]n?)\s+(?P<unit>minute|hour|day|week|month|year|decade)\b")
+_HALF_NOT_AFTER: Final = re.compile(r"(?i:first|second|third|final|last|opening|closing|latter|former|other|"
+                                    r"back|front|top|bottom|lower|upper|northern|southern|eastern|western|"
+                                    r"better|worse|early|late|a|one)\s+\Z")
+_RELATIVE_AFTER: Final = re.compile(r"\s+(?:ago|later|earlier|before|after|from\s+now)\b")
+
+
+def _word_quantity(text: str, cand: re.Match[str], floor: int) -> NumberAnchor | None:
+    """ "half of the civilians" (50 percent), "a half-century" (50 years), "more than a minute" (1 minute);
+    nothing for "the first half of the season", "half-time" or "over a year ago"."""
+    m = _WORD_Q.match(text, cand.start())
+    if m is None:
+        return None
+    base = max(floor, cand.start() - 48)
+    left = text[base:cand.start()]
+    lp = _left_parts(left)
+    qual = _QUALS[_WS.sub(" ", lp["qual"][1].strip().lower())] if "qual" in lp else None
+    start = base + lp["qual"][0] if "qual" in lp else cand.start()
+    if m.group("a"):
+        if qual is None or _RELATIVE_AFTER.match(text, m.end()):
+            return None
+        return _mk(text, start, m.end(), 1, m.group("unit").lower(), qual=qual)
+    nxt, sep = m.group("hnext").lower(), m.group("hsep")
+    if nxt in ("century", "decade") and left.lower().endswith(("a ", "a-")) and "qual" not in lp:
+        start = cand.start() - 2
+        return _mk(text, start, m.end(), 50 if nxt == "century" else 5, "year")  # "a half-century"
+    if sep.isspace() and nxt in _HALF_OF and not _HALF_NOT_AFTER.search(text, max(0, cand.start() - 12),
+                                                                          cand.start()):
+        return _mk(text, start, m.start("hsep"), 50, "percent", qual=qual)
+    return None
+
+
+_HALF_OF: Final = _set("of the its their his her our these those")
+
+
 def parse_quantity_at(text: str, start: int, end: int) -> tuple[float, float | None, str, str | None] | None:
-    """:func:`parse_quantity` of ``text[start:end]``, read with the text around it as its context."""
-    return parse_quantity(text[start:end], context=text[max(0, start - _CONTEXT_CHARS) : start],
-                          after=text[end : end + _AFTER_CHARS])
+    """:func:`parse_quantity` of ``text[start:end]``, read in place: the words around it are its context
+    exactly as when the article was read, but only a bounded window of them is scanned."""
+    return _only_quantity(text, _scan(text, start, end), start, end)
 
 
 def parse_quantity(expr: str, context: str = "", after: str = "") -> tuple[float, float | None, str, str | None] | None:
@@ -596,11 +746,20 @@ def parse_quantity(expr: str, context: str = "", after: str = "") -> tuple[float
     core = expr.strip().rstrip(".")
     s = prefix + core + after[:_AFTER_CHARS]
     end = len(prefix) + len(core)
-    anchors = [a for a in find_numbers(s) if len(prefix) <= a.start < end]
-    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != len(prefix) or anchors[0].end > end:
+    return _only_quantity(s, _scan(s, len(prefix), end), len(prefix), end)
+
+
+_LOOK_BACK: Final = 48  # characters before a number that may belong to it ("between A$10 million and ...")
+
+
+def _only_quantity(text: str, found: list[NumberAnchor], start: int,
+                   end: int) -> tuple[float, float | None, str, str | None] | None:
+    """The one quantity anchor that starts at ``start`` and ends by ``end``, only its noun after it."""
+    anchors = [a for a in found if start <= a.start < end]
+    if len(anchors) != 1 or anchors[0].kind != "quantity" or anchors[0].start != start or anchors[0].end > end:
         return None
     a = anchors[0]
-    rest = s[a.end : end].strip()
+    rest = text[a.end : end].strip()
     if rest and (a.noun is None or not re.fullmatch(r"[A-Za-z' -]+", rest) or a.noun not in rest):
         return None
     return a.value, a.value_high, a.unit, a.qualifier

@@ -17,6 +17,8 @@ expression in its sentence, else the first one after it, is "will", "would", "is
 * Month-day without a year takes P's year; in past or neutral context the previous year if the date would
   fall more than 60 days after P, in future context the next year if it would fall more than 60 days
   before P. A month alone ("in June") follows the same rule, compared on the 15th.
+* A day the month does not have ("June 31", "Feb. 30", "Feb. 29, 2025") stays unresolved: ``day`` is None
+  and the reason is "no such date", so nothing downstream builds a date from it.
 * Without P, an undated month-day or month takes the year of the nearest full date stated in the text (a
   caption "April 28, 2025"), with reason None; with none, reason "no year stated and no publication date".
 * Weekdays: "last X" is the most recent X strictly before P; "next X" / "this coming X" the first X
@@ -40,6 +42,7 @@ expression in its sentence, else the first one after it, is "will", "would", "is
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import re
 from collections.abc import Callable, Iterator
@@ -316,6 +319,11 @@ def _full_year(y1: str, y2: str) -> int:
 # -------------------------------------------------------------------------------------------- resolving
 
 
+def _days_in(month: int, year: int | None) -> int:
+    """Days in ``month`` of ``year``; with no year known, the most any year has (February 29)."""
+    return calendar.monthrange(year if year is not None else 2024, month)[1]
+
+
 def _make_date(year: int | None, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day) if year is not None else None
@@ -379,11 +387,14 @@ def _resolve_date(c: _Cand, ctx: _Ctx) -> TimeAnchor:
     stated = g["year"] if c.end == c.m.end() else None
     year, reason = (int(stated), None) if stated else _guess_year(ctx, c, month, day)
     a = replace(_base(c, ctx), year=year, month=month, day=day, reason=reason)
+    day2 = int(g["day2"]) if g.get("day2") else None
+    if day > _days_in(month, year) or (day2 is not None and day2 > _days_in(month, year)):
+        # "June 31", "Feb. 30": kept as written but unresolved, and without a day no calendar has, so that
+        # nothing downstream builds a date from it.
+        return replace(a, day=None, reason=NO_SUCH_DATE)
     first = _make_date(year, month, day)
-    if year is not None and first is None:
-        return replace(a, reason=NO_SUCH_DATE)
-    if g.get("day2"):
-        last = _make_date(year, month, int(g["day2"]))
+    if day2 is not None:
+        last = _make_date(year, month, day2)
         return replace(a, kind="period", date=_iso(first), date_end=_iso(last), year_end=year)
     return replace(a, date=_iso(first))
 
