@@ -146,5 +146,6 @@ def _names_by_piece(pieces: Sequence[Chunk], article: Article) -> list[tuple[str
     """The people and organisations each piece names, so a neighbouring piece's model can resolve them."""
     from extract.anchors.names import find_names
 
-    return [tuple(dict.fromkeys(n.name for n in find_names(p.text) if n.kind in ("person", "organisation")))
+    return [tuple(dict.fromkeys(n.name for n in find_names(p.text)
+                                if n.kind in ("person", "organisation") or (n.kind != "place" and " " in n.name)))
             for p in pieces]

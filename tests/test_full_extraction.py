@@ -264,3 +264,26 @@ def test_the_request_lists_anchors_and_never_asks_for_numbers(tmp_path: Path) ->
     body = request_body(facts_request(other, Listing.of(other.text, find_anchors(other.text))), model="fault-model",
                         mode="tools")
     assert body["messages"][0] == system and body["tools"] == request["tools"]
+
+
+def test_a_long_article_is_asked_piece_by_piece_with_its_neighbours_names(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    import extract.article
+
+    monkeypatch.setattr(extract.article, "FULL_CHUNK_CHARS", 240)  # the fixture in three or four pieces
+
+    def every_quantity(request: dict[str, Any]) -> Step:
+        user = request["messages"][1]["content"]
+        return Step.ok({"figures": [figure(q).model_dump() for q in re.findall(r"^(Q\d+) ", user, re.MULTILINE)],
+                        "statements": [], "events": []})
+
+    line, server = run(tmp_path, every_quantity)
+    assert server.calls >= 3 and line["extractor"]["model_calls"] == server.calls
+    text = article().text
+    quantities = [f["quantity"] for f in line["figures"]]
+    assert [q["text"] for q in quantities] == ["48-hour", "4.5%", "some 2,000", "12 million euros", "14"]
+    assert all(text[q["start"]:q["end"]] == q["text"] for q in quantities)  # whole-text offsets
+    assert any("ALSO NAMED ELSEWHERE IN THE ARTICLE" in r["messages"][1]["content"] for r in server.requests)
