@@ -18,8 +18,12 @@ SPEECH_VERBS = (
     "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
     "responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
     "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters|invited|"
-    "voiced|conceded|found that|ruled that|concluded that|cited"
+    "voiced|conceded|found that|ruled that|concluded that|cited|revealed|reveals|reported that|reported(?=\\s*[.,;])|reports|"
+    "tweeted|touted|touting|disclosed|alleged|testified|characteri[sz]ed|noted that|observed that|"
+    "announcing|claiming|insisting|warning|arguing|explaining|confirming"
 )
+# Speech verbs that attribute only right after a quote: "“…” The head coach continued."
+AFTER_QUOTE_VERBS = "continued|went on|concluded|recalled|joked|laughed|quipped|shouted|yelled|tweeted|posted"
 DENIAL_VERBS = r"denied|denies|deny|denying|rejected|rejects|dismissed|dismisses|refuted|refutes|disputed|disputes"
 
 _W = r"(?:[\w’'-]+ ){0,4}?"  # up to four words in between, lazily

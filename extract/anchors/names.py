@@ -154,7 +154,7 @@ def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
         while end > start and text[end - 1].isspace():
             end -= 1
         words = words[:-1]
-    if words[0].isupper() and len(words) >= 2 and all(w.isupper() for w in words) \
+    if len(words) >= 3 and all(w.isupper() for w in words) and (start == 0 or text[start - 1] == "\n") \
             and re.match(r" [a-z]", text[end : end + 2]):
         return None  # an all-capitals lead-in ("ALL EYES WERE on Tiger Woods"), not a name
     possessive = _POSSESSIVE.search(text[start:end])
@@ -179,8 +179,8 @@ def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
         if len(left.split()) >= 2 and not _ORG_WORDS.search(left) and not _STATE_WORDS.search(left):
             end -= len(name) - len(left)
             span, name = text[start:end], left
-    if not name or name.lower() in _NOT_NAMES or len(name) == 1:
-        return None
+    if not name or name.lower() in _NOT_NAMES or len(name) == 1 or name in TITLE_HEADS:
+        return None  # a title alone ("CEO", "Mayor") names nobody
     return NameAnchor(start, end, span, name, _guess_kind(name, title), title)
 
 

@@ -13,6 +13,29 @@ from extract.anchors import QuoteAnchor, Sentence, TimeAnchor
 from extract.lexicon import DENIAL_VERBS, SPEECH_VERBS
 
 SPEECH = re.compile(rf"(?<!\bbeen )(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
+# A speech word right after one of these is a noun or an adjective: "with states", "36 states", "of
+# confirmed cases", "the claims", "its statement".
+_NOT_VERB_BEFORE = re.compile(
+    r"(?:\b(?:the|a|an|with|by|of|to|from|for|in|on|at|these|those|its|their|his|her|our|newly|all|many|"
+    r"other|some|most|several|no)|\d)\s+\Z",
+    re.IGNORECASE,
+)
+
+# Speech verbs in a sense that reports no speech: "a deputy responded to the 4400 block", "asked to leave".
+_NOT_SPEECH_AFTER = re.compile(r"(?:responded|replied) to (?:the|a|an|reports?|calls?|\d)|asked to\b|"
+                               r"(?:stated|states) (?:goal|aim|purpose|policy|reason)")
+
+
+def find_speech(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """The first speech or denial verb in ``text[pos:endpos]`` used as a verb, not as a noun ("the states")
+    or an adjective ("of confirmed cases")."""
+    end = len(text) if endpos is None else endpos
+    while (match := SPEECH.search(text, pos, end)) is not None:
+        if not _NOT_VERB_BEFORE.search(text, max(0, match.start() - 12), match.start()) \
+                and not _NOT_SPEECH_AFTER.match(text, match.start(), end):
+            return match
+        pos = match.end()
+    return None
 
 
 def sentence_of(sentences: Sequence[Sentence], pos: int) -> Sentence | None:
