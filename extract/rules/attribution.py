@@ -28,7 +28,8 @@ _SOURCE_NOUN = re.compile(
     r"\b(?:officials?|sources?|data|figures|statistics|statement|report|study|survey|poll|estimates?|police|"
     r"ministry|agency|office|government|presidency|readout|media|analysts?|economists?|experts?|researchers?|"
     r"spokes(?:man|woman|person)|authorit(?:y|ies)|people familiar|documents?|filings?|records?|results|"
-    r"newspaper|broadcaster|television|radio|observers|monitors?|organi[sz]ers|company|union|council|court)\b",
+    r"newspaper|broadcaster|television|radio|observers|monitors?|organi[sz]ers|company|union|council|court|"
+    r"person familiar|club|team|department|service|institute|bureau|association|firm|witnesses|residents)\b",
     re.IGNORECASE,
 )
 _PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
@@ -386,9 +387,10 @@ def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, ca
     known = [org for org in cast.organisations if org.split()[-1].lower() == head]
     if len(known) == 1:
         return known[0]
-    if not known and head in _DEFINITE_ORGS and definite and (len(phrase.split()) == 1 or named):
-        return _recent_subject_organisation(text, start, anchors, cast) or _main_organisation(start, anchors, cast) \
-            or phrase
+    if named and head in _DEFINITE_ORGS:
+        return phrase  # "the Unite union", "the Pajhwok news agency": the name with its noun
+    if not known and head in _DEFINITE_ORGS and definite and len(phrase.split()) == 1:
+        return _main_organisation(start, anchors, cast) or phrase
     return phrase
 
 
@@ -400,15 +402,6 @@ def _earlier_description(text: str, before: int, head: str) -> str | None:
     window = text[max(0, before - 3000) : before]
     found = list(re.finditer(rf"\b(?:a|an)\s+((?:[A-Z][\w’'.-]*\s+){{1,6}}{re.escape(head)})\b", window))
     return found[-1].group(1) if found else None
-
-
-def _recent_subject_organisation(text: str, before: int, anchors: Anchors, cast: Cast) -> str | None:
-    """ "The SUV maker said": the organisation that was last the subject of a sentence ("Jeep is ...")."""
-    for sentence in reversed([s for s in anchors.sentences if s.end <= before and not s.boilerplate][-3:]):
-        first = next((n for n in anchors.names if sentence.start <= n.start < sentence.start + 5), None)
-        if first is not None and first.kind not in ("person", "place") and surname(first.name) not in cast.people:
-            return cast.canonical(first)
-    return None
 
 
 # "The company said", "the agency said": a definite reference to the organisation the story is about.

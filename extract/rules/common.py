@@ -23,7 +23,9 @@ _NOT_VERB_BEFORE = re.compile(
 
 # Speech verbs in a sense that reports no speech: "a deputy responded to the 4400 block", "asked to leave".
 _NOT_SPEECH_AFTER = re.compile(r"(?:responded|replied) to (?:the|a|an|reports?|calls?|\d)|asked to\b|"
-                               r"(?:stated|states) (?:goal|aim|purpose|policy|reason)")
+                               r"(?:stated|states) (?:goal|aim|purpose|policy|reason)|"
+                               r"conceded (?:just |only )?(?:\d|a |an |one|two|three|four|five|six|seven|eight|"
+                               r"nine|ten|goals?|points?|runs?|seats?)")
 
 
 def find_speech(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
