@@ -1,66 +1,69 @@
 """Cross-article consistency: who is the same across articles, and do the articles agree on numbers and dates.
 
-``cross_check(records)`` reads the feed records of a run as a whole and returns a :class:`schemas.Report`;
-``format_summary(report)`` renders its counts and conflicts in a few lines for stderr. Pure functions over
-the records: no model, no network, the same report for the same records.
+Input: feed records, one at a time (:class:`CrossChecker`, ``cross_check(records)``, or a feed file streamed
+line by line with :func:`report_for_feeds`). Output: a :class:`schemas.Report`; ``format_summary(report)``
+renders its counts and conflicts in a few lines for stderr. No model, no network; the same report for the
+same records. :func:`refresh_report` is what a run calls at its end: it rebuilds ``report.json`` only when
+the feed changed since the report was written (``report.state.json`` beside it records the feed's size,
+modification time and a hash of its last line).
 
-Entities: see :mod:`extract.entities`.
+A group is a claim that several articles state the same thing, so it needs all of:
 
-Figure groups (figures of the same unit that measure the same thing):
+* **Two different articles.** Values inside one article are never a cross-article conflict (that is an
+  in-article check, such as ``headline_vs_body``). A record whose text (sha256) or whose set of evidence
+  sentences repeats an earlier record's, as a second run over the same inputs or an article pasted twice
+  gives, is that article again: it is listed in ``duplicates`` and left out of the groups.
+* **The same story.** Each article's names (figure sources, speakers, actors, event places, the title and
+  the proper names of its evidence sentences; folded, titles stripped, an entity's spellings as one) must
+  share at least ``STORY_MIN`` with the other's, and articles published more than ``WINDOW_DAYS`` apart
+  (when both dates are known) are never grouped.
+* **The same measure** (figures): the same unit, the same :class:`extract.measures.Measure` (what is
+  counted or measured and whether it is a level or a change, read from the figure's own words, never one
+  shared noun), the same period, and the same subject: the names of the figure's ``about`` words, else of
+  its sentence (its source and speakers left out), else the article's leading names; two subjects share at
+  least ``min(2, size of the smaller)`` names.
+* **The same happening** (events): the same kind and phase (a war's start is not its end; a ceasefire
+  agreed is not one taking effect), actors that share ``min(2, size of the smaller)`` entities (an event
+  without actors only for a war or a ceasefire, matched on the story), and, for kinds that recur (calls,
+  meetings, attacks, votes...), the same day when both give one; only a war's start or end and a ceasefire
+  happen once per story, so only they can disagree on the day.
 
-* The measure is the head noun of the words right after the quantity in the evidence sentence (leading
-  of/the/all skipped; the phrase ends at a preposition, verb, participle, proper noun or punctuation; its
-  last word is the head): "12-day war between" -> war, "69 percent of all major conventional arms imported
-  by" -> arms, and a participle right after the head is kept as a noun ("imported" -> "arms imports").
-  Generic counted nouns ("people killed", "civilians were killed") take the death or injury word after
-  them. Without a head there, ``about`` is read the same way (or any synonym word it holds), then the six
-  words before the quantity (a synonym word only). Heads are mapped through synonym sets
-  (war/conflict/hostilities/fighting/confrontation -> conflict; dead/killed/deaths/death toll/fatalities ->
-  deaths; wounded/injured -> injuries; weapons/arms -> arms; ...); other heads lose a plural "s". Time
-  units read as "duration of the <head>".
-* Two figures pair when unit and measure are equal, their evidence and ``about`` words (stopwords, months,
-  weekdays, unit words and numbers left out, synonyms mapped) share at least one word, their ``period``
-  does not differ when both have one, and the proper nouns of their ``about`` do not exclude each other
-  (both have some and none in common: "dead in Gaza" vs "dead in Israel"). A figure joins the first group
-  whose every member it pairs with (complete linkage), so one vague figure cannot chain unrelated ones.
-* A group is reported when it holds figures of 2+ articles, or 2+ figures of one article that disagree.
-* Verdict: all values (and upper bounds) equal -> agree. Else each pair of different values must be
-  within tolerance: a range holding the other value, or a relative difference <= 5% with one side
-  qualified (approximately, about, more than...) or round (a multiple of 10^k, k >= 1); a bound
-  qualifier that the other value breaks ("more than 1,000" vs 990) is never within tolerance. All pairs
-  within tolerance -> agree_within_tolerance, else conflict. Durations in different units (12 days vs two
-  weeks) are not compared.
+Every group says why it was formed (``reason``). Grouping is blocked, never all pairs: items are kept as
+small summaries in blocks keyed by measure (or kind), and an item is compared only with the groups that
+share one of its subject names, at most ``CANDIDATES`` most recent ones per name; it joins the first group
+whose every member it matches (complete linkage, so one vague item cannot chain unrelated ones).
 
-Event groups (events of several articles taken to be one event):
-
-* Kinds are compared lower-cased, with truce -> ceasefire and war/hostilities -> conflict. Two events pair
-  when their kinds are equal and they share an actor entity, or the kind is ceasefire or conflict and
-  they do not both name actors without one in common. An event joins the first group holding an event it
-  pairs with, unless that group already holds an event of the same article with another known day (two
-  calls on two days in one article are two calls).
-* The day of an event is its ``date``, else the first time expression with a month and day that
-  ``find_times(date_text, None)`` finds (a year when stated). Weekdays without a publication date and
-  bare years give no day.
-* Verdict: two known days that differ in month/day, or in year when both have one -> conflict; else known
-  days in 2+ articles -> agree; else undetermined. Only groups with events of 2+ articles and at least
-  one known day are reported (an undated group says nothing checkable).
+Verdicts (:mod:`extract.verdicts`): articles are compared pairwise; equal values agree, values within
+``TOLERANCE`` with a qualifier or a round number agree within tolerance, anything else is a conflict; for
+events, known days with none in common conflict. Only groups with 2+ articles are reported, and event
+groups only with a known day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
+import os
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Generic, TypeVar
 
-from extract.anchors.names import is_demonym
+from extract.anchors.names import find_names
 from extract.anchors.times import find_times
-from extract.entities import fold, resolve_entities
-from schemas.feed import Event, FeedRecord, Figure
+from extract.entities import EntityIndex, name_key
+from extract.errors import InputError
+from extract.measures import figure_measure
+from extract.verdicts import MONTHS, event_verdict, figure_verdict
+from extract.write import write_report
+from schemas.feed import Event, FeedRecord, Figure, Statement
 from schemas.report import (
+    REPORT_SCHEMA_VERSION,
     DatedMention,
+    DuplicateArticle,
     EventGroup,
     FigureGroup,
     GroupValue,
@@ -68,272 +71,103 @@ from schemas.report import (
     ReportSummary,
 )
 
-PERSON_RATIO = 85.0
-ORG_TOKEN_SET_RATIO = 92.0
-TOLERANCE = 0.05
-
-_WORDS = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ][\w'’]*")
-
-_STOPWORDS = frozenset(
-    """a an the this that these those it its he she they we you i his her their our my your there here of
-    for to in on at by with from into about as and or but nor not no so than then also after before during
-    since until while when where which who whom whose what why how all any both each few more most other
-    some such only own same very can could will would shall should may might must is are was were be been
-    being has have had having do does did said says say told according over under between among against
-    through within without across per up down out off just still even again further once one two three
-    four five six seven eight nine ten first second last next new recent recently amid via around nearly
-    almost approximately roughly some least less than up at most total including include includes
-    january february march april may june july august september october november december monday tuesday
-    wednesday thursday friday saturday sunday day days week weeks month months year years hour hours
-    minute minutes percent per cent percentage point points dollar dollars euro euros pound pounds
-    million billion trillion thousand hundred today yesterday tomorrow""".split()
-)
-
-# Head nouns and the measure they stand for.
-_SYNONYMS: dict[str, str] = {}
-for _measure_name, _measure_words in {
-    "conflict": "war wars conflict conflicts hostilities fighting confrontation confrontations clashes",
-    "deaths": "dead killed deaths death toll fatalities died lives",
-    "injuries": "injured wounded injuries",
-    "casualties": "casualties casualty",
-    "arms": "arms weapons weaponry munitions",
-    "drones": "drones drone uavs uav",
-    "missiles": "missiles missile",
-    "inflation": "inflation",
-    "ceasefire": "ceasefire truce",
-    "displaced": "displaced refugees",
-    "unemployment": "unemployment unemployed jobless",
-    "turnout": "turnout",
-}.items():
-    _SYNONYMS.update(dict.fromkeys(_measure_words.split(), _measure_name))
-
-# A participle right after the head turns into a noun: "arms imported by" -> "arms imports".
-_NOMINAL = {"imported": "imports", "exported": "exports", "sold": "sales", "bought": "purchases",
-            "spent": "spending", "produced": "production", "delivered": "deliveries", "supplied": "supplies"}
-_GENERIC = frozenset("people persons men women children civilians soldiers troops fighters residents members "
-                     "individuals others".split())
-_HUMAN_TOLL = frozenset(("deaths", "injuries", "casualties"))
-_LEAD = frozenset("of the all a an in its their his her this that these those some worth".split())
-_PHRASE_STOP = _STOPWORDS - frozenset(("first", "second", "last", "new", "recent")) | frozenset(
-    "has have had is are was were be been said says say came come went began begun took made saw".split())
-_TIME_UNITS = frozenset(("minute", "hour", "day", "week", "month", "year"))
-_CLAUSE_END = re.compile(r"[,.;:()!?\[\]\"“”‘—–]|\s[-–—]\s")
-
-_LOWER_BOUND = frozenset(("more than", "over", "at least"))
-_UPPER_BOUND = frozenset(("less than", "under", "up to", "at most"))
+CROSSCHECK_VERSION = "2"  # bump with the grouping rules: a resumed run then rebuilds its report
+STATE_NAME = "report.state.json"
+STORY_MIN = 2
+WINDOW_DAYS = 14
+CANDIDATES = 50
+LEAD_NAMES = 6
 
 _EVENT_KINDS = {"truce": "ceasefire", "war": "conflict", "hostilities": "conflict"}
-_OPEN_KINDS = frozenset(("ceasefire", "conflict"))
-_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-           "November", "December")
+_ONCE_PER_STORY = frozenset(("ceasefire", "conflict"))
+_PHASES = (("start", re.compile(r"\b(?:began|begun|begins|started|starts|broke out|erupted|launched|took effect|"
+                                r"came into effect|comes into effect|went into effect|kicked off|opened)\b", re.I)),
+           ("end", re.compile(r"\b(?:ended|ends|ending|end to|collapsed|concluded|expired|halted|was over)\b", re.I)),
+           ("agreed", re.compile(r"\b(?:agreed|announced|brokered|signed|reached|declared)\b", re.I)))
+# Keys that name no story: calendar words, outlets, and words find_names may return alone.
+_NOT_STORY = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun reuters ap afp bloomberg "
+    "associated press example wire county city state nations union administration government ministry police "
+    "department council court office agency university party committee commission army news the".split()
+    + [m.lower() for m in MONTHS])
+_ATTRIBUTION = re.compile(r"^\s*(?:said|says|say|told|added|according|wrote|reported)\b|according to\s*$", re.I)
 
-# ---------------------------------------------------------------------------------------------- figures
+
+# ---------------------------------------------------------------------------------------------- articles
 
 
-@dataclass(frozen=True)
-class _Fig:
-    article: str
+@dataclass(slots=True)
+class _Article:
+    id: str
+    published: dt.date | None
+    names: Counter[str]
+    story: frozenset[str] = frozenset()  # canonical keys, set by CrossChecker.report()
+    lead: frozenset[str] = frozenset()
+
+
+def _story_key(raw: str) -> str | None:
+    key = name_key(raw)
+    if key is None or len(key.replace(" ", "")) < 3 or key in _NOT_STORY:
+        return None
+    return key
+
+
+class _Sentences:
+    """The story keys find_names gives each distinct evidence sentence of one record, read once."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, list[tuple[int, int, str]]] = {}
+
+    def names(self, text: str) -> list[tuple[int, int, str]]:
+        found = self._found.get(text)
+        if found is None:
+            found = []
+            for a in find_names(text):
+                key = _story_key(a.name)
+                if key and not _ATTRIBUTION.search(text[a.end:a.end + 14]) and not _ATTRIBUTION.search(
+                        text[max(0, a.start - 14):a.start]):
+                    found.append((a.start, a.end, key))
+            self._found[text] = found
+        return found
+
+
+def _published(rec: FeedRecord) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(rec.article.published) if rec.article.published else None
+    except ValueError:
+        return None
+
+
+def _items(rec: FeedRecord) -> list[Figure | Statement | Event]:
+    return [*rec.figures, *rec.statements, *rec.events]
+
+
+def _fingerprint(rec: FeedRecord) -> str | None:
+    """A hash of the record's set of evidence sentences: the same article pasted twice gives the same set."""
+    texts = sorted({i.evidence.text for i in _items(rec)})
+    if not texts:
+        return None
+    return hashlib.sha256("\x00".join(texts).encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------------------------------------- blocks
+
+
+@dataclass(slots=True)
+class _FigItem:
+    art: int
     figure: Figure
-    measure_key: str
-    measure: str
-    words: frozenset[str]
-    proper: frozenset[str]
+    keys: frozenset[str]  # the subject's name keys
+    period: str | None
 
 
-def _canon(word: str) -> str:
-    w = fold(word).strip("'")
-    if w in _SYNONYMS:
-        return _SYNONYMS[w]
-    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
-
-
-def _tokens(text: str) -> list[str]:
-    return _WORDS.findall(text)
-
-
-def _head(words: list[str]) -> tuple[str, str] | None:
-    """(measure key, label) from the words that follow a number, or None."""
-    i = 0
-    while i < len(words) and fold(words[i]) in _LEAD:
-        i += 1
-    phrase: list[str] = []
-    j = i
-    while j < len(words) and len(phrase) < 6:
-        w = words[j]
-        lw = fold(w).strip("'")
-        if w[0].isupper() and is_demonym(w):
-            j += 1
-            continue
-        if lw in _PHRASE_STOP or (w[0].isupper() and lw not in _SYNONYMS) or (
-                lw.endswith("ed") and lw not in _SYNONYMS):
-            break
-        phrase.append(lw)
-        j += 1
-    if not phrase:
-        return None
-    head = _canon(phrase[-1])
-    if phrase[-1] in _GENERIC:
-        toll = next((_SYNONYMS[fold(w)] for w in words[j:j + 4] if _SYNONYMS.get(fold(w)) in _HUMAN_TOLL), None)
-        if toll:
-            return toll, toll
-    nxt = fold(words[j]) if j < len(words) else ""
-    if nxt in _NOMINAL:
-        label = f"{head} {_NOMINAL[nxt]}"
-        return label, label
-    return head, head
-
-
-def _measure(fig: Figure) -> tuple[str, str] | None:
-    ev, q = fig.evidence, fig.quantity
-    after = ev.text[q.end - ev.start:] if ev.start <= q.end <= ev.end else ""
-    after = _CLAUSE_END.split(after, maxsplit=1)[0]
-    found = _head(_tokens(after)[:10])
-    if found is None and fig.about:
-        about = _tokens(fig.about)
-        found = _head(about)
-        syn = [_SYNONYMS[fold(w)] for w in about if fold(w) in _SYNONYMS]
-        if syn and (found is None or found[0] not in _SYNONYMS.values()):
-            found = syn[0], syn[0]
-    if found is None:
-        before = _tokens(ev.text[: max(0, q.start - ev.start)])[-6:]
-        syn = [_SYNONYMS[fold(w)] for w in before if fold(w) in _SYNONYMS]
-        if syn:
-            found = syn[-1], syn[-1]
-    if found is None:
-        return None
-    key, label = found
-    if fig.unit in _TIME_UNITS:
-        label = f"duration of the {label}"
-    return key, label
-
-
-def _content_words(*texts: str | None) -> frozenset[str]:
-    out: set[str] = set()
-    for text in texts:
-        for w in _tokens(text or ""):
-            for part in fold(w).strip("'").split():
-                part = re.sub(r"'s?$", "", part)
-                if len(part) >= 3 and part not in _STOPWORDS and not part.isdigit():
-                    out.add(_canon(part))
-    return frozenset(out)
-
-
-def _proper(about: str | None) -> frozenset[str]:
-    return frozenset(fold(w) for w in re.findall(r"[A-Za-zÀ-ÿ]+", about or "") if w[0].isupper())
-
-
-def _pairs(a: _Fig, b: _Fig) -> bool:
-    fa, fb = a.figure, b.figure
-    if fa.unit != fb.unit or a.measure_key != b.measure_key or not (a.words & b.words):
-        return False
-    if fa.period and fb.period and fa.period != fb.period:
-        return False
-    return not (a.proper and b.proper and not (a.proper & b.proper))
-
-
-def _is_round(v: float) -> bool:
-    return v != 0 and float(v).is_integer() and int(v) % 10 == 0
-
-
-def _within(a: Figure, b: Figure) -> bool:
-    """Whether two different values of one group may state the same quantity."""
-    for x, y in ((a, b), (b, a)):
-        hi_y = y.value_high if y.value_high is not None else y.value
-        if x.qualifier in _LOWER_BOUND and hi_y < x.value:
-            return False
-        if x.qualifier in _UPPER_BOUND and y.value > (x.value_high if x.value_high is not None else x.value):
-            return False
-    for x, y in ((a, b), (b, a)):
-        if x.value_high is not None and y.value_high is None and x.value <= y.value <= x.value_high:
-            return True
-    lo_a, hi_a = a.value, a.value_high if a.value_high is not None else a.value
-    lo_b, hi_b = b.value, b.value_high if b.value_high is not None else b.value
-    gap = max(lo_a - hi_b, lo_b - hi_a, 0.0)
-    scale = max(abs(lo_a), abs(hi_a), abs(lo_b), abs(hi_b))
-    if scale == 0 or gap / scale > TOLERANCE:
-        return False
-    return bool(a.qualifier or b.qualifier) or any(_is_round(v) for v in (lo_a, hi_a, lo_b, hi_b))
-
-
-def _num(v: float) -> str:
-    return f"{int(v):,}" if float(v).is_integer() else f"{v:,}"
-
-
-def _value_label(f: Figure) -> str:
-    text = _num(f.value) + (f"-{_num(f.value_high)}" if f.value_high is not None else "")
-    return f"{f.qualifier} {text}" if f.qualifier else text
-
-
-def _unit_word(unit: str, measure_key: str) -> str:
-    if unit == "count":
-        return measure_key
-    return unit.removeprefix("other:")
-
-
-def _figure_groups(records: Sequence[FeedRecord], short: dict[str, str]) -> list[FigureGroup]:
-    figs: list[_Fig] = []
-    for rec in records:
-        for f in rec.figures:
-            m = _measure(f)
-            if m is not None:
-                figs.append(_Fig(rec.article.id, f, m[0], m[1], _content_words(f.evidence.text, f.about),
-                                 _proper(f.about)))
-    clusters: list[list[_Fig]] = []
-    for fig in figs:
-        home = next((c for c in clusters if all(_pairs(fig, other) for other in c)), None)
-        if home is None:
-            clusters.append([fig])
-        else:
-            home.append(fig)
-    groups: list[FigureGroup] = []
-    for members in clusters:
-        articles = list(dict.fromkeys(m.article for m in members))
-        distinct = {(m.figure.value, m.figure.value_high) for m in members}
-        if len(members) < 2 or (len(articles) < 2 and len(distinct) < 2):
-            continue
-        groups.append(_figure_group(f"G{len(groups) + 1}", members, articles, short))
-    return groups
-
-
-def _figure_group(gid: str, members: list[_Fig], articles: list[str], short: dict[str, str]) -> FigureGroup:
-    first = members[0]
-    unit_word = _unit_word(first.figure.unit, first.measure_key)
-    values = [GroupValue(article=m.article, figure=m.figure.id, value=m.figure.value,
-                         value_high=m.figure.value_high, qualifier=m.figure.qualifier,
-                         text=m.figure.quantity.text) for m in members]
-    by_label: dict[str, list[str]] = {}
-    for m in members:
-        by_label.setdefault(_value_label(m.figure), [])
-        if short[m.article] not in by_label[_value_label(m.figure)]:
-            by_label[_value_label(m.figure)].append(short[m.article])
-    arts = ", ".join(short[a] for a in articles)
-    if len({(m.figure.value, m.figure.value_high) for m in members}) == 1:
-        verdict: Literal["agree", "agree_within_tolerance", "conflict"] = "agree"
-        detail = f"{_num(first.figure.value)}" + (
-            f"-{_num(first.figure.value_high)}" if first.figure.value_high is not None else "")
-        detail = f"{detail} {unit_word} in {arts}: agree"
-    else:
-        ok = all(_within(a.figure, b.figure) for i, a in enumerate(members) for b in members[i + 1:]
-                 if (a.figure.value, a.figure.value_high) != (b.figure.value, b.figure.value_high))
-        verdict = "agree_within_tolerance" if ok else "conflict"
-        if ok:
-            detail = f"{' vs '.join(by_label)} {unit_word} in {arts}: agree within {TOLERANCE:.0%}"
-        else:
-            parts = " vs ".join(f"{label} ({', '.join(arts_)})" for label, arts_ in by_label.items())
-            detail = f"{parts} {unit_word}: conflict"
-    return FigureGroup(id=gid, measure=first.measure, unit=first.figure.unit, values=values,
-                       verdict=verdict, detail=detail)
-
-
-# ---------------------------------------------------------------------------------------------- events
-
-
-@dataclass(frozen=True)
-class _Ev:
-    article: str
+@dataclass(slots=True)
+class _EvItem:
+    art: int
     event: Event
-    kind: str
-    actors: frozenset[str]
+    keys: frozenset[str]  # actor keys, or the article's lead names when the event names no actor
+    actors: bool
+    once: bool  # a kind that happens once per story (a war's start or end, a ceasefire)
     year: int | None
     month: int | None
     day: int | None
@@ -341,6 +175,245 @@ class _Ev:
     @property
     def known(self) -> bool:
         return self.month is not None and self.day is not None
+
+
+ItemT = TypeVar("ItemT", _FigItem, _EvItem)
+
+
+@dataclass
+class _Block(Generic[ItemT]):
+    label: str
+    unit: str
+    items: list[ItemT] = field(default_factory=list)
+
+
+def _cluster(items: list[ItemT], match: Callable[[ItemT, ItemT], bool]) -> list[list[ItemT]]:
+    """Complete-linkage groups of one block, each item compared only with groups that share one of its keys."""
+    clusters: list[list[ItemT]] = []
+    by_key: dict[str, list[int]] = {}
+    for item in items:
+        candidates = sorted({c for k in item.keys for c in by_key.get(k, ())[-CANDIDATES:]})
+        home = next((c for c in candidates if all(match(item, other) for other in clusters[c])), None)
+        if home is None:
+            home = len(clusters)
+            clusters.append([item])
+        else:
+            clusters[home].append(item)
+        for k in item.keys:
+            posting = by_key.setdefault(k, [])
+            if not posting or posting[-1] != home:
+                posting.append(home)
+    return clusters
+
+
+def _overlap(a: frozenset[str], b: frozenset[str]) -> bool:
+    return len(a & b) >= min(2, len(a), len(b)) and bool(a and b)
+
+
+# ---------------------------------------------------------------------------------------------- checker
+
+
+class CrossChecker:
+    """``add(record)`` for each feed record, then ``report()``: keeps per-article names and per-item
+    summaries in blocks, never the records."""
+
+    def __init__(self) -> None:
+        self.entities = EntityIndex()
+        self.articles: list[_Article] = []
+        self.duplicates: list[DuplicateArticle] = []
+        self._seen: dict[str, str] = {}
+        self._figures: dict[str, _Block[_FigItem]] = {}
+        self._events: dict[str, _Block[_EvItem]] = {}
+        self._display: dict[str, str] = {}
+
+    def add(self, rec: FeedRecord) -> None:
+        """Take one feed record."""
+        self.entities.add(rec)
+        art = len(self.articles)
+        sentences = _Sentences()
+        names: Counter[str] = Counter()
+        raws = [rec.article.title or "", *(f.source or "" for f in rec.figures),
+                *(s.speaker or "" for s in rec.statements), *(a for e in rec.events for a in e.actors),
+                *(e.location or "" for e in rec.events)]
+        for raw in raws[1:]:
+            if (key := _story_key(raw)) is not None:
+                names[key] += 1
+                self._display.setdefault(key, raw.strip())
+        texts = [raws[0], *dict.fromkeys(i.evidence.text for i in _items(rec))]
+        for text in texts:
+            for start, end, key in sentences.names(text):
+                names[key] += 1
+                self._display.setdefault(key, text[start:end])
+        self.articles.append(_Article(rec.article.id, _published(rec), names))
+        identities = [rec.article.sha256, _fingerprint(rec)]
+        first = next((self._seen[i] for i in identities if i in self._seen), None)
+        if first is not None:
+            self.duplicates.append(DuplicateArticle(article=rec.article.id, same_as=first))
+            return
+        for i in identities:
+            if i:
+                self._seen[i] = rec.article.id
+        lead = frozenset(k for k, _ in names.most_common(LEAD_NAMES))
+        for f in rec.figures:
+            self._add_figure(art, f, sentences, lead)
+        for e in rec.events:
+            self._add_event(art, e, lead)
+
+    def _add_figure(self, art: int, f: Figure, sentences: _Sentences, lead: frozenset[str]) -> None:
+        measure = figure_measure(f)
+        if measure is None:
+            return
+        found = sentences.names(f.evidence.text)
+        source = _story_key(f.source) if f.source else None
+        at = f.evidence.text.find(f.about) if f.about else -1
+        about = {k for s, e, k in found if f.about and at >= 0 and at <= s and e <= at + len(f.about)}
+        subject = frozenset(about or {k for _, _, k in found if k != source} or lead)
+        block = self._figures.setdefault(measure.key, _Block(measure.label, f.unit))
+        block.items.append(_FigItem(art, f, subject, measure.period))
+
+    def _add_event(self, art: int, e: Event, lead: frozenset[str]) -> None:
+        year, month, day = event_day(e)
+        kind = _EVENT_KINDS.get(e.kind.lower().strip(), e.kind.lower().strip())
+        phase = _phase(e) if kind in _ONCE_PER_STORY else None
+        key = f"{kind} ({phase})" if phase else kind
+        actors = frozenset(k for a in e.actors if (k := _story_key(a)) is not None)
+        if not actors and kind not in _ONCE_PER_STORY:
+            return  # nothing says which call or attack this is
+        block = self._events.setdefault(key, _Block(key, ""))
+        block.items.append(_EvItem(art, e, actors or lead, bool(actors), kind in _ONCE_PER_STORY, year, month, day))
+
+    # ------------------------------------------------------------------------------------------ report
+
+    def report(self) -> Report:
+        """The report of everything added so far."""
+        entities = self.entities.resolve()
+        canon = self._canon
+        for a in self.articles:
+            a.story = frozenset(canon(k) for k in a.names)
+            a.lead = frozenset(canon(k) for k, _ in a.names.most_common(LEAD_NAMES))
+        short = _short_ids(a.id for a in self.articles)
+        figure_groups: list[FigureGroup] = []
+        for block in self._figures.values():
+            for item in block.items:
+                item.keys = frozenset(canon(k) for k in item.keys)
+            for members in _cluster(block.items, self._figures_match):
+                if len({m.art for m in members}) >= 2:
+                    figure_groups.append(self._figure_group(block, members, short))
+        event_groups: list[EventGroup] = []
+        for eblock in self._events.values():
+            for ev in eblock.items:
+                ev.keys = frozenset(canon(k) for k in ev.keys)
+            for evs in _cluster(eblock.items, self._events_match):
+                if len({m.art for m in evs}) >= 2 and any(m.known for m in evs):
+                    event_groups.append(self._event_group(eblock.label, evs, short))
+        figure_groups.sort(key=lambda g: _first_seen(g.values, self.articles))
+        event_groups.sort(key=lambda g: _first_seen(g.values, self.articles))
+        figure_groups = [g.model_copy(update={"id": f"G{i}"}) for i, g in enumerate(figure_groups, 1)]
+        event_groups = [g.model_copy(update={"id": f"D{i}"}) for i, g in enumerate(event_groups, 1)]
+        conflicts = sum(g.verdict == "conflict" for g in figure_groups) + sum(
+            g.verdict == "conflict" for g in event_groups)
+        return Report(
+            articles=[a.id for a in self.articles], entities=entities, figure_groups=figure_groups,
+            event_groups=event_groups, duplicates=self.duplicates,
+            summary=ReportSummary(entities=len(entities), figure_groups=len(figure_groups),
+                                  event_groups=len(event_groups), conflicts=conflicts,
+                                  duplicates=len(self.duplicates)),
+        )
+
+    def _canon(self, key: str) -> str:
+        return self.entities.entity_of(key) or key
+
+    def _same_story(self, a: int, b: int) -> bool:
+        if a == b:
+            return True
+        x, y = self.articles[a], self.articles[b]
+        if x.published and y.published and abs((x.published - y.published).days) > WINDOW_DAYS:
+            return False
+        return len(x.story & y.story) >= STORY_MIN
+
+    def _figures_match(self, a: _FigItem, b: _FigItem) -> bool:
+        return a.period == b.period and _overlap(a.keys, b.keys) and self._same_story(a.art, b.art)
+
+    def _events_match(self, a: _EvItem, b: _EvItem) -> bool:
+        if not self._same_story(a.art, b.art):
+            return False
+        if a.actors and b.actors and not _overlap(a.keys, b.keys):
+            return False
+        if a.known and b.known:
+            if a.year is not None and b.year is not None and a.year != b.year:
+                return False
+            if (a.month, a.day) != (b.month, b.day) and (not a.once or a.art == b.art):
+                return False
+        return True
+
+    def _names(self, keys: Iterable[str], limit: int = 4) -> str:
+        shown = sorted(dict.fromkeys(self._label(k) for k in keys))
+        return ", ".join(shown[:limit]) + (f" and {len(shown) - limit} more" if len(shown) > limit else "")
+
+    def _label(self, key: str) -> str:
+        if key.startswith("E") and key[1:].isdigit():
+            name = self.entities.name_of(key)
+            if name:
+                return name
+        return self._display.get(key, key)
+
+    def _story_reason(self, arts: list[int]) -> str:
+        shared = frozenset.intersection(*(self.articles[a].story for a in arts))
+        if len(shared) >= STORY_MIN:
+            return f"their stories share {self._names(shared)}"
+        return "each pair of their stories shares 2+ names"
+
+    def _figure_group(self, block: _Block[_FigItem], members: list[_FigItem], short: dict[str, str]) -> FigureGroup:
+        arts = list(dict.fromkeys(m.art for m in members))
+        subject = frozenset.intersection(*(m.keys for m in members)) or frozenset().union(*(m.keys for m in members))
+        period = members[0].period
+        reason = (f"same measure: {block.label} ({block.unit}), of {self._names(subject)}, "
+                  f"{'period ' + period if period else 'no period stated'}; {len(arts)} articles, "
+                  f"{self._story_reason(arts)}")
+        values = [GroupValue(article=self.articles[m.art].id, figure=m.figure.id, value=m.figure.value,
+                             value_high=m.figure.value_high, qualifier=m.figure.qualifier,
+                             text=m.figure.quantity.text) for m in members]
+        unit_word = block.label if block.unit == "count" else block.unit.removeprefix("other:")
+        verdict, detail = figure_verdict([(self.articles[m.art].id, m.figure) for m in members], unit_word, short)
+        return FigureGroup(id="G1", measure=block.label, unit=block.unit, values=values, verdict=verdict,
+                           detail=detail, reason=reason)
+
+    def _event_group(self, kind: str, members: list[_EvItem], short: dict[str, str]) -> EventGroup:
+        arts = list(dict.fromkeys(m.art for m in members))
+        values = [DatedMention(article=self.articles[m.art].id, event=m.event.id, date=m.event.date, year=m.year,
+                               month=m.month, day=m.day, date_text=m.event.date_text) for m in members]
+        verdict, detail = event_verdict(kind, [(self.articles[m.art].id, (m.year, m.month, m.day)) for m in members],
+                                        short)
+        per_article: dict[int, set[str]] = {}
+        for m in members:
+            if m.actors:
+                per_article.setdefault(m.art, set()).update(m.keys)
+        counts = Counter(k for keys in per_article.values() for k in keys)
+        shared = sorted((k for k, n in counts.items() if n >= 2 and k.startswith("E") and k[1:].isdigit()),
+                        key=lambda e: int(e[1:]))
+        actors = [k for k, n in counts.items() if n >= 2]
+        who = f"with {self._names(actors)}" if actors else "without actors named, on the story"
+        reason = f"same happening: {kind} {who}; {len(arts)} articles, {self._story_reason(arts)}"
+        return EventGroup(id="D1", kind=kind, entities=shared, values=values, verdict=verdict, detail=detail,
+                          reason=reason)
+
+
+def _first_seen(values: Iterable[GroupValue | DatedMention], articles: list[_Article]) -> int:
+    order = {a.id: i for i, a in enumerate(articles)}
+    return min(order.get(v.article, 0) for v in values)
+
+
+def _phase(e: Event) -> str | None:
+    """start / end / agreed, from the cue nearest to the event's time expression in its evidence."""
+    text = e.evidence.text
+    at = text.find(e.date_text) if e.date_text else -1
+    best: tuple[int, str] | None = None
+    for phase, cue in _PHASES:
+        for m in cue.finditer(text):
+            distance = abs(m.start() - at) if at >= 0 else m.start()
+            if best is None or distance < best[0]:
+                best = (distance, phase)
+    return best[1] if best else None
 
 
 def event_day(event: Event) -> tuple[int | None, int | None, int | None]:
@@ -358,89 +431,7 @@ def event_day(event: Event) -> tuple[int | None, int | None, int | None]:
     return None, None, None
 
 
-def _event_pairs(a: _Ev, b: _Ev) -> bool:
-    if a.kind != b.kind:
-        return False
-    if a.actors & b.actors:
-        return True
-    return a.kind in _OPEN_KINDS and not (a.actors and b.actors)
-
-
-def _differs(a: _Ev, b: _Ev) -> bool:
-    if not (a.known and b.known):
-        return False
-    return (a.month, a.day) != (b.month, b.day) or (a.year is not None and b.year is not None and a.year != b.year)
-
-
-def _day_label(e: _Ev) -> str:
-    if e.year is not None and e.month is not None and e.day is not None:
-        return f"{e.year:04d}-{e.month:02d}-{e.day:02d}"
-    return f"{_MONTHS[(e.month or 1) - 1]} {e.day}"
-
-
-def _event_groups(records: Sequence[FeedRecord], actor_ids: dict[tuple[str, str, str, str], str],
-                  short: dict[str, str]) -> list[EventGroup]:
-    evs: list[_Ev] = []
-    for rec in records:
-        for e in rec.events:
-            kind = _EVENT_KINDS.get(e.kind.lower().strip(), e.kind.lower().strip())
-            actors = frozenset(actor_ids[k] for a in e.actors
-                               if (k := (rec.article.id, e.id, "actor", a)) in actor_ids)
-            evs.append(_Ev(rec.article.id, e, kind, actors, *event_day(e)))
-    clusters: list[list[_Ev]] = []
-    for ev in evs:
-        home = next((c for c in clusters if any(_event_pairs(ev, o) for o in c)
-                     and not any(o.article == ev.article and _differs(o, ev) for o in c)), None)
-        if home is None:
-            clusters.append([ev])
-        else:
-            home.append(ev)
-    groups: list[EventGroup] = []
-    for members in clusters:
-        articles = list(dict.fromkeys(m.article for m in members))
-        if len(articles) < 2 or not any(m.known for m in members):
-            continue
-        groups.append(_event_group(f"D{len(groups) + 1}", members, articles, short))
-    return groups
-
-
-def _event_group(gid: str, members: list[_Ev], articles: list[str], short: dict[str, str]) -> EventGroup:
-    values = [DatedMention(article=m.article, event=m.event.id, date=m.event.date, year=m.year, month=m.month,
-                           day=m.day, date_text=m.event.date_text) for m in members]
-    known = [m for m in members if m.known]
-    conflict = any(_differs(a, b) for i, a in enumerate(known) for b in known[i + 1:])
-    dated_articles = list(dict.fromkeys(m.article for m in known))
-    by_label: dict[str, list[str]] = {}
-    for m in known:
-        arts_ = by_label.setdefault(_day_label(m), [])
-        if short[m.article] not in arts_:
-            arts_.append(short[m.article])
-    kind = members[0].kind
-    verdict: Literal["agree", "conflict", "undetermined"]
-    if conflict:
-        verdict = "conflict"
-        detail = f"{kind}: " + " vs ".join(f"{label} ({', '.join(a)})" for label, a in by_label.items())
-        detail += ": conflict"
-    elif len(dated_articles) >= 2:
-        verdict = "agree"
-        undated = [short[a] for a in articles if a not in dated_articles]
-        detail = f"{kind}: {' / '.join(by_label)} in {', '.join(short[a] for a in dated_articles)}: agree"
-        if undated:
-            detail += f" (no day in {', '.join(undated)})"
-    else:
-        verdict = "undetermined"
-        undated = [short[a] for a in articles if a not in dated_articles]
-        label, arts_ = next(iter(by_label.items()))
-        detail = f"{kind}: {label} only in {', '.join(arts_)}, no day in {', '.join(undated)}: undetermined"
-    per_article: dict[str, set[str]] = {}
-    for m in members:
-        per_article.setdefault(m.article, set()).update(m.actors)
-    counts = Counter(eid for ids in per_article.values() for eid in ids)
-    shared = sorted((eid for eid, n in counts.items() if n >= 2), key=lambda e: int(e[1:]))
-    return EventGroup(id=gid, kind=kind, entities=shared, values=values, verdict=verdict, detail=detail)
-
-
-# ---------------------------------------------------------------------------------------------- report
+# ---------------------------------------------------------------------------------------------- feeds
 
 
 def _short_ids(ids: Iterable[str]) -> dict[str, str]:
@@ -452,20 +443,72 @@ def _short_ids(ids: Iterable[str]) -> dict[str, str]:
     return {i: i for i in ids}
 
 
-def cross_check(records: Sequence[FeedRecord]) -> Report:
+def cross_check(records: Iterable[FeedRecord]) -> Report:
     """The cross-article consistency report of ``records`` (see the module docstring for the rules)."""
-    articles = [r.article.id for r in records]
-    short = _short_ids(articles)
-    entities, actor_ids = resolve_entities(records)
-    figure_groups = _figure_groups(records, short)
-    event_groups = _event_groups(records, actor_ids, short)
-    conflicts = sum(g.verdict == "conflict" for g in figure_groups) + sum(
-        g.verdict == "conflict" for g in event_groups)
-    return Report(
-        articles=articles, entities=entities, figure_groups=figure_groups, event_groups=event_groups,
-        summary=ReportSummary(entities=len(entities), figure_groups=len(figure_groups),
-                              event_groups=len(event_groups), conflicts=conflicts),
-    )
+    checker = CrossChecker()
+    for rec in records:
+        checker.add(rec)
+    return checker.report()
+
+
+def iter_feed(path: Path) -> Iterator[FeedRecord | InputError]:
+    """The records of a ``facts.jsonl`` feed, one line at a time; a bad line comes back as an error naming it."""
+    try:
+        handle = path.open("rb")
+    except OSError as err:
+        yield InputError(f"cannot read feed: {err}", source=str(path), original=err)
+        return
+    with handle:
+        for number, line in enumerate(handle, start=1):
+            if not line.strip():
+                continue
+            try:
+                yield FeedRecord.model_validate_json(line)
+            except ValueError as err:  # pydantic's ValidationError, and UnicodeDecodeError, are ValueErrors
+                first = str(err).splitlines()[0]
+                yield InputError(f"not a feed line: {first}", source=f"{path}:{number}", original=err)
+
+
+def _feed_state(feed: Path, report: Path) -> dict[str, object]:
+    """What says the feed (and the report written from it) is unchanged: sizes, times, the last line's hash."""
+    stat = feed.stat()
+    with feed.open("rb") as handle:
+        handle.seek(max(0, stat.st_size - 65536))
+        tail = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
+    written = report.stat() if report.is_file() else None
+    return {"version": f"{REPORT_SCHEMA_VERSION}/{CROSSCHECK_VERSION}",
+            "feed": {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                     "last_line_sha256": hashlib.sha256(tail).hexdigest()},
+            "report": {"size": written.st_size, "mtime_ns": written.st_mtime_ns} if written else None}
+
+
+def refresh_report(feed: Path, report_path: Path) -> str:
+    """Rebuild ``report_path`` from ``feed`` unless neither changed since the last build; the summary lines.
+
+    The feed is streamed; bad lines are skipped (the run that wrote the feed has reported them).
+
+    Raises:
+        OutputError: the report cannot be written.
+    """
+    state_path = report_path.with_name(STATE_NAME)
+    try:
+        saved = json.loads(state_path.read_text(encoding="utf-8"))
+        current = _feed_state(feed, report_path)
+        if {k: saved.get(k) for k in current} == current and isinstance(saved.get("summary"), str):
+            return str(saved["summary"])
+    except (OSError, ValueError, AttributeError):
+        pass
+    report = cross_check(r for r in iter_feed(feed) if isinstance(r, FeedRecord))
+    write_report(report, report_path)
+    summary = format_summary(report)
+    state = {**_feed_state(feed, report_path), "summary": summary}
+    temporary = state_path.with_name(STATE_NAME + ".tmp")
+    try:
+        temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
+        os.replace(temporary, state_path)
+    except OSError:
+        pass  # without the state the next run rebuilds the report: slower, never wrong
+    return summary
 
 
 def _plural(n: int, word: str) -> str:
@@ -480,7 +523,11 @@ def format_summary(report: Report) -> str:
     counts = ", ".join(_plural(n, word) for n, word in (
         (len(report.articles), "article"), (s.entities, "entity"), (s.figure_groups, "figure group"),
         (s.event_groups, "event group"), (s.conflicts, "conflict")))
+    if s.duplicates:
+        counts += f" ({_plural(s.duplicates, 'repeated article')} left out)"
     lines = [f"cross-check: {counts}"]
     lines += [f"  conflict {g.id} ({g.measure}): {g.detail}" for g in report.figure_groups if g.verdict == "conflict"]
     lines += [f"  conflict {g.id} ({g.kind}): {g.detail}" for g in report.event_groups if g.verdict == "conflict"]
     return "\n".join(lines)
+
+

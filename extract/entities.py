@@ -18,6 +18,16 @@ Entities (statement speakers, event actors, figure sources, over all records):
   Kind: organisation when a name is an acronym or carries an organisation word (``find_names`` cue),
   person when a name came with a title or is 2-4 capitalised words that are not a place and do not start
   with a nationality ("Israeli Hermes"), else unknown.
+
+Scale: :class:`EntityIndex` takes records one at a time and keeps one small node per distinct folded name
+(its spellings and mention tuples), never the records. Every merge is blocked: full names by surname,
+acronyms by the initials of long names (a dict), organisations by their two rarest words, so the work
+grows with the number of names, not with its square (a block larger than ``MAX_BLOCK`` names is a word
+too common to tell organisations apart, and is skipped).
+
+Name keys (:func:`name_key`, :func:`names_in`): the same cleaning and folding gives the keys that
+:mod:`extract.crosscheck` compares to tell whether two articles tell the same story and two figures or
+events concern the same people and places; a key that is an entity's name maps to its entity id.
 """
 
 from __future__ import annotations
@@ -25,11 +35,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from extract.anchors.names import TITLES, find_names, is_demonym, surname
 from schemas.feed import FeedRecord
@@ -37,7 +47,7 @@ from schemas.report import Entity, Mention
 
 PERSON_RATIO = 85.0
 ORG_TOKEN_SET_RATIO = 92.0
-
+MAX_BLOCK = 400
 
 
 def fold(text: str) -> str:
@@ -45,7 +55,6 @@ def fold(text: str) -> str:
     decomposed = unicodedata.normalize("NFKD", text)
     plain = "".join(c for c in decomposed if not unicodedata.combining(c)).replace("’", "'")
     return " ".join(re.sub(r"[-.‐–]", " ", plain).lower().split())
-
 
 
 # ---------------------------------------------------------------------------------------------- entities
@@ -91,14 +100,13 @@ def _looks_like_person(name: str) -> bool:
 
 @dataclass
 class _Name:
-    """One distinct folded name: its spellings, mentions and what it looks like."""
+    """One distinct folded name: its spellings, mentions (deduplicated, in order) and what it looks like."""
 
     key: str
     order: int
     spellings: Counter[str] = field(default_factory=Counter)
     long_forms: list[str] = field(default_factory=list)
-    mentions: list[Mention] = field(default_factory=list)
-    seen: set[tuple[str, str, str, str]] = field(default_factory=set)  # mention keys, for O(1) dedup
+    mentions: dict[tuple[str, str, str, str], None] = field(default_factory=dict)  # (article, item, field, text)
     titled: bool = False
     cue: str = "unknown"  # what find_names guesses: organisation, person, place, unknown
 
@@ -140,19 +148,20 @@ class _UnionFind:
             self.parent[max(ra, rb)] = min(ra, rb)
 
 
-def _mentions(records: Sequence[FeedRecord]) -> Iterator[tuple[str, Mention, str]]:
-    """(raw name, mention, evidence text) for every figure source, statement speaker and event actor."""
-    for rec in records:
-        art = rec.article.id
-        for f in rec.figures:
-            if f.source:
-                yield f.source, Mention(article=art, item=f.id, field="source", text=f.source), f.evidence.text
-        for s in rec.statements:
-            if s.speaker:
-                yield s.speaker, Mention(article=art, item=s.id, field="speaker", text=s.speaker), s.evidence.text
-        for e in rec.events:
-            for actor in dict.fromkeys(e.actors):
-                yield actor, Mention(article=art, item=e.id, field="actor", text=actor), e.evidence.text
+Field = Literal["speaker", "actor", "source"]
+
+
+def record_mentions(rec: FeedRecord) -> Iterator[tuple[str, str, Field, str]]:
+    """(raw name, item id, field, evidence text) for every figure source, statement speaker and event actor."""
+    for f in rec.figures:
+        if f.source:
+            yield f.source, f.id, "source", f.evidence.text
+    for s in rec.statements:
+        if s.speaker:
+            yield s.speaker, s.id, "speaker", s.evidence.text
+    for e in rec.events:
+        for actor in dict.fromkeys(e.actors):
+            yield actor, e.id, "actor", e.evidence.text
 
 
 def _long_form(acronym: str, evidence: str) -> str | None:
@@ -170,50 +179,100 @@ def _long_form(acronym: str, evidence: str) -> str | None:
     return None
 
 
-def resolve_entities(records: Sequence[FeedRecord]) -> tuple[list[Entity], dict[tuple[str, str, str, str], str]]:
+def name_key(raw: str) -> str | None:
+    """The folded, cleaned key of a name ("Iran’s President Masoud Pezeshkian" -> "masoud pezeshkian"), or
+    None when nothing of a name is left."""
+    cleaned, _ = clean_name(raw)
+    key = fold(cleaned)
+    return key if key and any(c.isalpha() for c in key) else None
+
+
+class EntityIndex:
+    """Entities built one record at a time: ``add(record)`` for each, then ``resolve()`` once."""
+
+    def __init__(self) -> None:
+        self._names: dict[str, _Name] = {}
+        self._id_of_key: dict[str, str] | None = None
+        self._name_of_id: dict[str, str] = {}
+
+    def add(self, rec: FeedRecord) -> None:
+        """Take the names one record mentions (sources, speakers, actors)."""
+        art = rec.article.id
+        for raw, item, fld, evidence in record_mentions(rec):
+            cleaned, titled = clean_name(raw)
+            key = fold(cleaned)
+            if not key or not any(c.isalpha() for c in key):
+                continue
+            node = self._names.get(key)
+            if node is None:
+                found = find_names(cleaned)
+                cue = found[0].kind if len(found) == 1 and found[0].name == cleaned else "unknown"
+                node = self._names[key] = _Name(key, len(self._names), cue=cue)
+            node.spellings[cleaned] += 1
+            node.titled |= titled
+            node.mentions.setdefault((art, item, fld, raw), None)
+            if _is_acronym(cleaned):
+                long = _long_form(cleaned, evidence)
+                if long and long not in node.long_forms:
+                    node.long_forms.append(long)
+
+    def resolve(self) -> list[Entity]:
+        """Merge the names into entities (see the module docstring); ids E1, E2... in order of first mention."""
+        nodes = list(self._names.values())
+        uf = _UnionFind(len(nodes))
+        _merge_full_names(nodes, uf)
+        _merge_lone_surnames(nodes, uf)
+        _merge_acronyms(nodes, uf)
+        _merge_organisations(nodes, uf)
+        clusters: dict[int, list[_Name]] = {}
+        for i, node in enumerate(nodes):
+            clusters.setdefault(uf.find(i), []).append(node)
+        entities: list[Entity] = []
+        self._id_of_key = {}
+        for members in sorted(clusters.values(), key=lambda ms: min(m.order for m in ms)):
+            eid = f"E{len(entities) + 1}"
+            entities.append(_entity(eid, members))
+            self._name_of_id[eid] = entities[-1].name
+            for m in members:
+                self._id_of_key[m.key] = eid
+                for long in m.long_forms:
+                    self._id_of_key.setdefault(fold(long), eid)
+        return entities
+
+    def entity_of(self, key: str) -> str | None:
+        """The entity id of a name key (after :meth:`resolve`), or None when no mention has that name."""
+        return (self._id_of_key or {}).get(key)
+
+    def name_of(self, entity_id: str) -> str | None:
+        """The canonical name of an entity id (after :meth:`resolve`)."""
+        return self._name_of_id.get(entity_id)
+
+
+def resolve_entities(records: Iterable[FeedRecord]) -> tuple[list[Entity], dict[tuple[str, str, str, str], str]]:
     """The entities of ``records`` and a map (article, item, field, raw name) -> entity id."""
-    names: dict[str, _Name] = {}
-    raw_key: dict[tuple[str, str, str, str], str] = {}
-    for raw, mention, evidence in _mentions(records):
-        cleaned, titled = clean_name(raw)
-        key = fold(cleaned)
-        if not key or not any(c.isalpha() for c in key):
-            continue
-        node = names.get(key)
-        if node is None:
-            found = find_names(cleaned)
-            cue = found[0].kind if len(found) == 1 and found[0].name == cleaned else "unknown"
-            node = names[key] = _Name(key, len(names), cue=cue)
-        node.spellings[cleaned] += 1
-        node.titled |= titled
-        mention_key = (mention.article, mention.item, mention.field, mention.text)
-        if mention_key not in node.seen:
-            node.seen.add(mention_key)
-            node.mentions.append(mention)
-        if _is_acronym(cleaned):
-            long = _long_form(cleaned, evidence)
-            if long and long not in node.long_forms:
-                node.long_forms.append(long)
-        raw_key[(mention.article, mention.item, mention.field, raw)] = key
+    index = EntityIndex()
+    kept = []
+    for rec in records:
+        index.add(rec)
+        kept.append(rec)
+    entities = index.resolve()
+    ids: dict[tuple[str, str, str, str], str] = {}
+    for rec in kept:
+        for raw, item, fld, _ in record_mentions(rec):
+            key = name_key(raw)
+            eid = index.entity_of(key) if key else None
+            if eid:
+                ids[(rec.article.id, item, fld, raw)] = eid
+    return entities, ids
 
-    nodes = list(names.values())
-    uf = _UnionFind(len(nodes))
-    _merge_full_names(nodes, uf)
-    _merge_lone_surnames(nodes, uf)
-    _merge_acronyms(nodes, uf)
-    _merge_organisations(nodes, uf)
 
-    clusters: dict[int, list[_Name]] = {}
-    for i, node in enumerate(nodes):
-        clusters.setdefault(uf.find(i), []).append(node)
-    entities: list[Entity] = []
-    id_of_key: dict[str, str] = {}
-    for members in sorted(clusters.values(), key=lambda ms: min(m.order for m in ms)):
-        eid = f"E{len(entities) + 1}"
-        entities.append(_entity(eid, members))
-        for m in members:
-            id_of_key[m.key] = eid
-    return entities, {k: id_of_key[v] for k, v in raw_key.items()}
+def _merge_within(nodes: list[_Name], idx: list[int], scorer: Callable[..., float], cutoff: float,
+                  uf: _UnionFind) -> None:
+    """Union every pair of one block whose folded names score at least ``cutoff`` (rapidfuzz's C loop)."""
+    keys = [nodes[i].key for i in idx]
+    for pos, i in enumerate(idx[:-1]):
+        for _, _, j in process.extract(keys[pos], keys[pos + 1:], scorer=scorer, score_cutoff=cutoff, limit=None):
+            uf.union(i, idx[pos + 1 + j])
 
 
 def _merge_full_names(nodes: list[_Name], uf: _UnionFind) -> None:
@@ -222,10 +281,8 @@ def _merge_full_names(nodes: list[_Name], uf: _UnionFind) -> None:
         if len(n.words) >= 2 and not n.organisation:
             by_surname.setdefault(fold(surname(n.display)), []).append(i)
     for idx in by_surname.values():
-        for a_pos, a in enumerate(idx):
-            for b in idx[a_pos + 1:]:
-                if fuzz.ratio(nodes[a].key, nodes[b].key) >= PERSON_RATIO:
-                    uf.union(a, b)
+        if len(idx) > 1:
+            _merge_within(nodes, idx, fuzz.ratio, PERSON_RATIO, uf)
 
 
 def _merge_lone_surnames(nodes: list[_Name], uf: _UnionFind) -> None:
@@ -242,6 +299,7 @@ def _merge_lone_surnames(nodes: list[_Name], uf: _UnionFind) -> None:
 
 def _merge_acronyms(nodes: list[_Name], uf: _UnionFind) -> None:
     by_initials: dict[str, list[int]] = {}
+    by_key = {n.key: i for i, n in enumerate(nodes)}
     for i, n in enumerate(nodes):
         if len(n.words) >= 2:
             for spelling in n.spellings:
@@ -251,9 +309,9 @@ def _merge_acronyms(nodes: list[_Name], uf: _UnionFind) -> None:
             for j in by_initials.get(n.display, []):
                 uf.union(i, j)
             for long in n.long_forms:
-                for j, other in enumerate(nodes):
-                    if other.key == fold(long):
-                        uf.union(i, j)
+                j = by_key.get(fold(long), -1)
+                if j >= 0:
+                    uf.union(i, j)
 
 
 def _merge_organisations(nodes: list[_Name], uf: _UnionFind) -> None:
@@ -263,14 +321,10 @@ def _merge_organisations(nodes: list[_Name], uf: _UnionFind) -> None:
     for i in orgs:
         for w in set(nodes[i].words) - _INITIAL_SKIP:
             by_token.setdefault(w, []).append(i)
-    seen: set[tuple[int, int]] = set()
+    # A word shared by more than MAX_BLOCK organisations ("ministry") tells none apart: skipped.
     for idx in by_token.values():
-        for a_pos, a in enumerate(idx):
-            for b in idx[a_pos + 1:]:
-                if (a, b) not in seen:
-                    seen.add((a, b))
-                    if fuzz.token_set_ratio(nodes[a].key, nodes[b].key) >= ORG_TOKEN_SET_RATIO:
-                        uf.union(a, b)
+        if 1 < len(idx) <= MAX_BLOCK:
+            _merge_within(nodes, idx, fuzz.token_set_ratio, ORG_TOKEN_SET_RATIO, uf)
 
 
 def _entity(eid: str, members: list[_Name]) -> Entity:
@@ -290,7 +344,8 @@ def _entity(eid: str, members: list[_Name]) -> Entity:
     name = acronyms[0] if organisation and acronyms else full[0] if full else ranked[0]
     kind: Literal["person", "organisation", "unknown"] = (
         "organisation" if organisation else "person" if any(m.person for m in members) else "unknown")
-    mentions = [x for m in sorted(members, key=lambda m: m.order) for x in m.mentions]
-    return Entity(id=eid, name=name, kind=kind, variants=ranked, mentions=mentions)
+    mentions = [Mention.model_construct(article=a, item=i, field=f, text=t)
+                for m in sorted(members, key=lambda m: m.order) for a, i, f, t in m.mentions]
+    return Entity.model_construct(id=eid, name=name, kind=kind, variants=ranked, mentions=mentions)
 
 

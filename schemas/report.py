@@ -1,9 +1,11 @@
 """The cross-article consistency report: ``report.json``, one per run, next to ``facts.jsonl``.
 
 It reads the feed of a run as a whole: who is mentioned under which spellings (entities), which figures of
-different articles speak of the same thing and whether they agree (figure groups), and which events of
-different articles are the same and whether their dates agree (event groups). Every value in it points back
-to a feed item by article id and item id. ``report_json_schema()`` is the published JSON Schema.
+different articles state the same measure and whether they agree (figure groups), and which events of
+different articles are the same happening and whether their dates agree (event groups). Every group holds
+items of at least two different articles and says why they were grouped (``reason``); records that repeat
+an earlier record's article are listed in ``duplicates`` and left out of the groups. Every value points
+back to a feed item by article id and item id. ``report_json_schema()`` is the published JSON Schema.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-REPORT_SCHEMA_VERSION = "1.0"
+REPORT_SCHEMA_VERSION = "1.1"
 
 
 class _Strict(BaseModel):
@@ -50,7 +52,7 @@ class GroupValue(_Strict):
 
 
 class FigureGroup(_Strict):
-    """Figures (from different articles, or disagreeing within one) that measure the same thing."""
+    """Figures of two or more different articles that state the same measure (what, of whom, when)."""
 
     id: str = Field(pattern=r"^G\d+$")
     measure: str = Field(description="What is measured, in a few words: 'duration of the conflict'.")
@@ -58,6 +60,8 @@ class FigureGroup(_Strict):
     values: list[GroupValue] = Field(min_length=2)
     verdict: Literal["agree", "agree_within_tolerance", "conflict"]
     detail: str = Field(description="One human-readable line: '12 day in 001, 002, 004: agree'.")
+    reason: str = Field(description="Why these figures were grouped: the measure, its subject and period, and "
+                        "the names the articles' stories share.")
 
 
 class DatedMention(_Strict):
@@ -81,6 +85,15 @@ class EventGroup(_Strict):
     values: list[DatedMention] = Field(min_length=2)
     verdict: Literal["agree", "conflict", "undetermined"]
     detail: str
+    reason: str = Field(description="Why these events were taken to be one happening: kind and phase, shared "
+                        "actors, and the names the articles' stories share.")
+
+
+class DuplicateArticle(_Strict):
+    """A record whose article repeats an earlier one (same text, or the same evidence sentences)."""
+
+    article: str = Field(description="Id of the repeating record.")
+    same_as: str = Field(description="Id of the first record of that article.")
 
 
 class ReportSummary(_Strict):
@@ -88,6 +101,7 @@ class ReportSummary(_Strict):
     figure_groups: int = Field(ge=0)
     event_groups: int = Field(ge=0)
     conflicts: int = Field(ge=0, description="Figure and event groups whose verdict is conflict.")
+    duplicates: int = Field(0, ge=0, description="Records left out of the groups as repeats of an earlier one.")
 
 
 class Report(_Strict):
@@ -98,6 +112,7 @@ class Report(_Strict):
     entities: list[Entity]
     figure_groups: list[FigureGroup]
     event_groups: list[EventGroup]
+    duplicates: list[DuplicateArticle] = Field(default_factory=list)
     summary: ReportSummary
 
 

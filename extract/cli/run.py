@@ -19,12 +19,12 @@ from extract.cli.common import (
     model_options,
     settings_from,
 )
-from extract.crosscheck import cross_check, format_summary
+from extract.crosscheck import refresh_report
 from extract.engines.local import BatchSummary, run_batch
 from extract.errors import NewsfactsError
 from extract.model.connect import open_model
-from extract.read import folder_files, iter_articles, load_feed
-from extract.write import REPORT_NAME, FeedWriter, write_report
+from extract.read import folder_files, iter_articles
+from extract.write import REPORT_NAME, FeedWriter
 
 
 @cli.command()
@@ -93,15 +93,13 @@ def run(inputs: tuple[str, ...], out_dir: str, resume: bool, fmt: Literal["jsonl
         err=True,
     )
     if writer.feed_path is not None and writer.out_dir is not None:
-        records, _ = load_feed(writer.feed_path)
-        report = cross_check(records)
-        try:
-            write_report(report, writer.out_dir / REPORT_NAME)
+        try:  # streamed, and skipped when the feed did not change since the report was written
+            report_summary = refresh_report(writer.feed_path, writer.out_dir / REPORT_NAME)
         except NewsfactsError as err:
             click.echo(f"error: {err}", err=True)
             sys.exit(EXIT_FAILED_INPUTS)
         if not settings.quiet:
-            click.echo(format_summary(report), err=True)
+            click.echo(report_summary, err=True)
     if summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)
 

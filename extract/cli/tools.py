@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import click
 
 from extract.article import recheck
 from extract.cli.common import EXIT_FAILED_INPUTS, EXIT_USAGE, cli
-from extract.crosscheck import cross_check, format_summary
+from extract.crosscheck import cross_check, format_summary, iter_feed
 from extract.errors import NewsfactsError
 from extract.evaluate import evaluate, format_report, load_gold, read_feed
-from extract.read import load_feed
 from extract.review import write_review
 from extract.write import write_report
 from schemas import FeedRecord, feed_json_schema, report_json_schema
@@ -45,24 +45,30 @@ def check(feeds: tuple[Path, ...], out_path: str, quiet: bool) -> None:
     Example:
       python -m extract check out/facts.jsonl other/facts.jsonl --out report.json
     """
-    records: list[FeedRecord] = []
     failed = False
-    for feed in feeds:
-        loaded, errors = load_feed(feed)
-        for err in errors:
-            click.echo(f"error: {err}", err=True)
-        failed = failed or bool(errors)
-        records.extend(recheck(loaded))
-    report = cross_check(records)
+    fails: list[str] = []
+
+    def rechecked() -> Iterator[FeedRecord]:  # streamed: one record at a time, never the whole feed
+        nonlocal failed
+        for feed in feeds:
+            for item in iter_feed(feed):
+                if not isinstance(item, FeedRecord):
+                    click.echo(f"error: {item}", err=True)
+                    failed = True
+                    continue
+                for record in recheck([item]):
+                    fails.extend(f"fail {record.article.id} {c.rule} {c.target}: {c.detail}"
+                                 for c in record.checks if c.status == "fail")
+                    yield record
+
+    report = cross_check(rechecked())
     if out_path == "-":
         click.echo(report.model_dump_json(indent=2))
     else:
         write_report(report, Path(out_path))
     if not quiet:
-        for record in records:
-            bad = [c for c in record.checks if c.status == "fail"]
-            for c in bad:
-                click.echo(f"fail {record.article.id} {c.rule} {c.target}: {c.detail}", err=True)
+        for line in fails:
+            click.echo(line, err=True)
         click.echo(format_summary(report), err=True)
     if failed:
         sys.exit(EXIT_FAILED_INPUTS)
