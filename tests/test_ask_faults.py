@@ -7,7 +7,8 @@ returns, what it counted in the :class:`Meter`, and what (and when) the server r
 
 Retry budgets, as wired in ``extract/model/client.py``: tenacity retries transient failures up to ``max_retries``
 times (Retry-After honoured, else 0.5 s * 2**n + U(0, 1) s); instructor re-asks on a schema failure up to
-``max_reasks`` times, with no wait.
+``max_reasks`` times, with no wait. Waits are asserted from below only (a busy machine makes them longer,
+never shorter); their exact values are unit-tested in ``tests/test_retry_after.py``.
 """
 
 from __future__ import annotations
@@ -102,12 +103,14 @@ def test_ok_answers_and_meters_one_call(tmp_path: Path) -> None:
 
 # --- transient failures are retried -----------------------------------------------------------------
 def test_429_retry_after_is_honoured(tmp_path: Path) -> None:
-    with FaultServer([Step.status(429, retry_after=0.3), OK]) as server, decider_for(server, tmp_path) as decider:
+    with FaultServer([Step.status(429, retry_after=1.6), OK]) as server, decider_for(server, tmp_path) as decider:
         meter = Meter()
         assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 2
     [gap] = server.intervals()
-    assert 0.3 <= gap < 1.0  # Retry-After, not the 0.5 s + jitter backoff (which could also be >= 0.3)
+    # Retry-After, longer than the first backoff can be (0.5 s + U(0, 1) s). Only lower bounds are asserted
+    # here (a busy machine makes waits longer, never shorter); tests/test_retry_after.py checks the values.
+    assert gap >= 1.6
     assert meter.model_calls == 1 and meter.attempts == 2
     # Only the successful completion carries usage.
     assert (meter.prompt_tokens, meter.completion_tokens) == usage_of(server.requests[1], OK.arguments)
@@ -122,8 +125,8 @@ def test_500_then_503_then_ok_backs_off_exponentially(tmp_path: Path) -> None:
         assert ask(decider, QUESTION, article_sha256=SHA, meter=meter) == "Ilham Aliyev"
     assert server.calls == 3
     first, second = server.intervals()
-    assert 0.5 <= first < 1.5 + 0.5  # 0.5 * 2**0 + U(0, 1)
-    assert 1.0 <= second < 2.0 + 0.5  # 0.5 * 2**1 + U(0, 1)
+    assert first >= 0.5  # 0.5 * 2**0 + U(0, 1)
+    assert second >= 1.0  # 0.5 * 2**1 + U(0, 1)
     assert meter.model_calls == 1 and meter.attempts == 3 and meter.failures == []
 
 
@@ -213,7 +216,7 @@ def test_429_without_retry_after_budget_is_bounded(tmp_path: Path) -> None:
     ):
         ask(decider, QUESTION, article_sha256=SHA, meter=Meter())
     assert server.calls == 2
-    assert 0.5 <= server.intervals()[0] < 1.5 + 0.5  # no Retry-After: exponential backoff with jitter
+    assert server.intervals()[0] >= 0.5  # no Retry-After: exponential backoff with jitter
 
 
 def test_4xx_is_not_retried(tmp_path: Path) -> None:

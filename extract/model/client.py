@@ -19,6 +19,8 @@ This package is the only place that imports ``openai`` or ``instructor`` (with t
 from __future__ import annotations
 
 import contextlib
+import datetime
+import email.utils
 import hashlib
 import json
 import logging
@@ -447,18 +449,41 @@ def _is_transient(err: BaseException) -> bool:
 
 
 def wait_for_retry(state: RetryCallState) -> float:
-    """Honour Retry-After when the server sends a usable one (clamped to [0, 60] s; "nan", negative or
-    unparsable values are ignored); otherwise exponential backoff with jitter."""
+    """Honour the server's wait when it sends a usable one (:func:`retry_after`); otherwise exponential
+    backoff with jitter."""
     import openai
 
     err = state.outcome.exception() if state.outcome else None
     if isinstance(err, openai.APIStatusError):
-        header = err.response.headers.get("retry-after")
-        with contextlib.suppress(TypeError, ValueError):
-            seconds = float(header or "")
-            if math.isfinite(seconds) and seconds >= 0:
-                return min(seconds, MAX_RETRY_AFTER)
+        seconds = retry_after(err.response.headers)
+        if seconds is not None:
+            return seconds
     return float(wait_exponential_jitter(multiplier=0.5, max=20.0)(state))
+
+
+def retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
+    """The wait a response asks for, clamped to [0, 60] s: ``retry-after-ms`` (OpenAI's), else
+    ``Retry-After`` in seconds or as an HTTP date (a date passed is 0). None when there is none usable:
+    "nan", "inf", a negative number or text that is neither a number nor a date."""
+    def finite(value: str | None) -> float | None:
+        with contextlib.suppress(TypeError, ValueError):
+            number = float(value or "")
+            if math.isfinite(number) and number >= 0:
+                return number
+        return None
+
+    millis = finite(headers.get("retry-after-ms"))
+    if millis is not None:
+        return min(millis / 1000, MAX_RETRY_AFTER)
+    header = headers.get("retry-after")
+    seconds = finite(header)
+    if seconds is None and header:
+        with contextlib.suppress(TypeError, ValueError, IndexError, OverflowError):
+            when = email.utils.parsedate_to_datetime(header)
+            if when.tzinfo is None:  # RFC 9110 dates are GMT
+                when = when.replace(tzinfo=datetime.UTC)
+            seconds = max(0.0, when.timestamp() - (time.time() if now is None else now))
+    return None if seconds is None else min(seconds, MAX_RETRY_AFTER)
 
 
 def describe_error(err: Exception, where: str = "the model server") -> str:
