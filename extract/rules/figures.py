@@ -5,31 +5,41 @@ Input: an article's text, anchors, its prose sentences and cast. Output: :class:
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Sequence
 
 from extract.anchors import Anchors, NumberAnchor, Sentence, TimeAnchor
 from extract.rules.attribution import source_of
-from extract.rules.common import sentence_of
 from extract.rules.drafts import Cast, FigureDraft
 
-_THE_BEFORE = re.compile(r"\b(?:the|these|those|both|all|its|their|his|her)\s+$", re.IGNORECASE)
-_ABOUT_TAIL = re.compile(r"^[^,.;:()“”\"]{0,80}")
+# "the two countries", "both sides": a determiner naming things already known. "All six bombs" counts them.
+_THE_BEFORE = re.compile(r"\b(?:the|these|those|both|its|their|his|her)\s+$", re.IGNORECASE)
+# The words after a figure up to a clause break; a decimal point or thousands separator is no break ("a cut
+# of 0.25 points" is not cut to "a cut of 0").
+_ABOUT_TAIL = re.compile(r"^(?:[^,.;:()“”\"]|(?<=\d)[.,](?=\d)){0,80}")
 
 
 def figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -> Iterable[FigureDraft]:
+    """One draft per quantity anchor in prose. Sentences and times are looked up by bisection, so the cost
+    per figure does not grow with the number of sentences or dates in the piece."""
+    starts = [s.start for s in prose]
+    time_starts = [t.start for t in anchors.times]
     for number in anchors.numbers:
-        sentence = sentence_of(prose, number.start)
+        i = bisect.bisect_right(starts, number.start) - 1
+        sentence = prose[i] if i >= 0 and number.start < prose[i].end else None
         if sentence is None or number.kind != "quantity":
             continue
+        near = anchors.times[bisect.bisect_left(time_starts, sentence.start):
+                             bisect.bisect_left(time_starts, sentence.end)]
         if number.text[:1].isalpha() and _THE_BEFORE.search(text[max(0, number.start - 12) : number.start]):
             continue  # "the two countries": a determiner, not a reported measure
         yield FigureDraft(
             number=number,
             sentence=sentence,
-            about=about_phrase(text, number, sentence, anchors.times),
+            about=about_phrase(text, number, sentence, near),
             source=source_of(text, number.start, sentence, anchors, cast),
-            period=_period(anchors.times, sentence),
+            period=_period(near, sentence),
             counted=number.noun if number.unit == "count" else None,
         )
 
