@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from extract.errors import ConfigError
+from extract.errors import ConfigError, NewsfactsError
 from extract.model.cache import AnswerCache
 from extract.model.client import Backend, Extraction, Model, ModelClient, ModelMode, NoModel
 from extract.model.local_server import LocalServer, llama_server_available, locate_model
@@ -167,9 +167,16 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
         n_ctx = max(settings.n_ctx, FULL_CONTEXT) if chosen.extraction == "full" else settings.n_ctx
 
         def start_local() -> openai.OpenAI:
-            server = stack.enter_context(LocalServer(
-                model, n_ctx=n_ctx, n_threads=settings.n_threads, start_timeout=settings.server_start_timeout,
-            ))
+            try:
+                server = stack.enter_context(LocalServer(
+                    model, n_ctx=n_ctx, n_threads=settings.n_threads, start_timeout=settings.server_start_timeout,
+                ))
+            except NewsfactsError as err:
+                # The client marks itself unreachable and never calls this again: one warning for the run,
+                # and each article keeps the rules' answers instead of failing.
+                warn(f"local model not available: {err.message}; the rules' answers stand wherever the model "
+                     "would have been asked (scripts/setup-local installs the embedded model)")
+                raise
             client.startup_seconds = server.startup_seconds
             if log is not None:
                 log(f"local model {model} ready in {server.startup_seconds:.1f}s")
