@@ -18,7 +18,8 @@ SPEECH_VERBS = (
     "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
     "responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
     "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters|invited|"
-    "voiced|conceded|found that|ruled that|concluded that|cited|revealed|reveals|reported that|reported(?=\\s*[.,;])|reports|"
+    "voiced|conceded|found that|ruled that|concluded that|cited|revealed|reveals|reported that|"
+    "reported(?=\\s*[.,;])|reports|"
     "tweeted|touted|touting|disclosed|alleged|testified|characteri[sz]ed|noted that|observed that|"
     "announcing|claiming|insisting|warning|arguing|explaining|confirming"
 )
@@ -33,15 +34,24 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     rf"was announced|was signed|was brokered|collapsed|ended)|agreed (?:to )?a (?:ceasefire|truce)",
     "conflict": rf"(?:war|conflict|hostilities|fighting|clashes|confrontation|escalation) {_W}(?:began|broke out|"
     rf"erupted|started|ended)|(?:began|broke out|erupted) {_W}(?:war|conflict|hostilities|fighting)",
-    "attack": r"attacked|bombed|shelled|invaded|shot down|launched (?:[\w’'-]+ ){0,4}?(?:attacks?|strikes?|"
+    "attack": r"(?:killed|injured|wounded|died) in (?:an? |the )?(?:[\w’'-]+ ){0,2}?(?:air ?strikes?|attacks?|"
+    r"bombings?|raids?|shelling|shooting|explosions?|blasts?)|(?:air ?strikes|raids|attacks) (?:were|was) "
+    r"(?:conducted|carried out|launched)|carried out (?:[\w’'-]+ ){0,2}?(?:air ?strikes|raids|attacks)|"
+    r"attacked|bombed|shelled|invaded|shot down|launched (?:[\w’'-]+ ){0,4}?(?:attacks?|strikes?|"
     r"campaign|offensive|raids?|missiles?|drones?)|fired (?:[\w’'-]+ ){0,2}?(?:missiles|rockets|shots)|"
     r"engaged (?:[\w’'-]+ ){0,2}?drones",
     "call": r"spoke (?:[\w’'-]+ ){0,4}?(?:by|on the|over the) (?:tele)?phone|held (?:a )?(?:phone|telephone) "
     r"(?:call|conversation)",
     "meeting": r"\bmet\b|held talks|hosted (?:talks|a summit|a meeting)|convened|visited",
     "election": r"went to the polls|polls (?:closed|opened)|(?:was|were) (?:re-)?elected|re-elected|"
-    r"won (?:[\w’'-]+ ){0,3}?(?:seats|votes|the election|the vote|a majority|re-election)",
-    "vote": r"voted (?:[\w’'-]+ ){0,3}?(?:to|for|against)|approved (?:[\w’'-]+ ){0,3}?(?:by|in) a vote",
+    r"(?:won|wins|win|winning) (?:[\w’'-]+ ){0,4}?(?:seats?|votes|election|vote|majority|re-election|primary|runoff|"
+    r"run-off|race|bid|term|nomination|mayoralty|victory)|(?:registered|secured|claimed|earned|clinched|recorded|"
+    r"sealed|squeaked out|picked up|pulled out|notched|grabbed|snatched|brought) (?:[\w’'-]+ ){0,3}?(?:victory|win)|"
+    r"results are in|neck and neck|too close to (?:call|determine)|(?:defeated|defeats|ousted|unseated) "
+    r"(?:[\w’'-]+ ){0,2}?(?:incumbent|challenger|mayor|councilor|councillor|rival|opponent|[A-Z])",
+    "vote": r"voted (?:[\w’'-]+ ){0,3}?(?:to|for|against|in favou?r)|approved (?:[\w’'-]+ ){0,3}?(?:by|in) a vote|"
+    r"(?:passed|passes|adopted|adopts) (?:the |a |an |its |their )?(?:[\w’'$-]+ ){0,3}?(?:budget|bill|law|measure|"
+    r"ordinance|resolution|motion|levy|tax)|(?:was|were|has been|have been) (?:passed|adopted|approved|rejected)",
     "decision": r"(?:raised|cut|lowered|held|kept|left|hiked|reduced) (?:its |the |their )?(?:[\w’'-]+ ){0,3}?"
     r"(?:rates?|benchmark|dividend|guidance|forecast|outlook)|decided|approved|imposed|lifted|banned|suspended|"
     r"appointed|resigned|declared (?:a |an )?(?:[\w’'-]+ ){0,2}?(?:emergency|calamity|disaster|curfew)|"
@@ -60,7 +70,14 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"(?:tore through|ripped through|hit|struck|killed|trapped)|exploded|collapsed|were trapped|was trapped",
     "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
     r"reached (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",
-    "arrest": r"arrested|detained|charged with|indicted|extradited",
+    "arrest": r"arrested|detained|charged with|indicted|extradited|taken into custody",
+    "collision": r"collided|crashed (?:[\w’'-]+ ){0,2}?into|(?:car|vehicle|truck|bus|train|plane|head-on) "
+    r"(?:crash|collision)|derailed|ran aground",
+    "rescue": r"rescued|were stranded|was stranded|evacuated (?:[\w’'-]+ ){0,3}?(?:people|residents|by boat|"
+    r"families)|pulled (?:[\w’'-]+ ){0,2}?from the (?:water|rubble|wreckage)",
+    "publication": r"(?:were|was|are|is) (?:published|reported) in (?:the )?(?:[\w’'-]+ ){0,4}?(?:journal|"
+    r"review|magazine)",
+    "fine": r"(?:was|were|has been|have been) fined|fined (?:[\w’'-]+ ){0,3}?(?:\$|£|€|\d)|ordered to pay",
     "plea": r"pleaded (?:not )?guilty|admitted (?:the |\d+ )?charges?",
     "recall": r"recalled|ordered (?:a |the )?recall|issued (?:a |the )?recall|pulled (?:[\w’'-]+ ){0,3}?from (?:the )?"
     r"(?:shelves|market)",
@@ -68,8 +85,13 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"inspection|audit)",
     "protest": r"marched|protested|rallied|demonstrated against|took to the streets",
     "cancellation": r"cancell?ed|postponed|grounded (?:[\w’'-]+ ){0,2}?(?:flights|planes|aircraft)",
-    "match": r"\bbeat\b|defeated|thrashed|drew \d+-\d+|(?:won|lost) \d+-\d+|held (?:[\w’'-]+ ){0,2}?to a draw|"
-    r"won (?:[\w’'-]+ ){0,3}?(?:title|final|race|championship|cup|trophy|gold|medal|stage)",
+    "match": r"\bbeat\b|\bbeats\b|defeated|thrashed|drew \d+-\d+|(?:won|lost) \d+-\d+|"
+    r"held (?:[\w’'-]+ ){0,2}?to a draw|"
+    r"(?:won|wins|winning) (?:[\w’'-]+ ){0,3}?(?:title|final|race|championship|cup|trophy|gold|medal|stage|"
+    r"marathon|open|tournament|grand prix)|won \d+ of|\d+-\d+ (?:win|victory|defeat|loss|draw|rout)|"
+    r"(?:set|sets|broke|breaks|smashed|shattered|fells?) (?:a |the )?(?:new )?(?:[\w’'-]+ )?record|"
+    r"record (?:has been|was|is) (?:shattered|broken|smashed)|earned the lead|took the lead|"
+    r"(?:round|score) of \d+",
     "acquisition": r"agreed to (?:buy|acquire|merge)|(?:will|would) (?:buy|acquire) (?:[\w’'-]+ ){0,4}?for|"
     r"announced (?:[\w’'-]+ ){0,3}?(?:takeover|acquisition|merger)|completed (?:[\w’'-]+ ){0,3}?(?:takeover|"
     r"acquisition|merger)",
@@ -82,13 +104,13 @@ WEAK_EVENT_TRIGGERS: dict[str, str] = {
     "ceasefire": r"ceasefire|cease-fire|truce|armistice",
     "call": r"phone call|telephone conversation|phone conversation|(?:a|the) call",
     "conflict": r"war|conflict|hostilities|outbreak",
-    "attack": r"attacks?|strikes?|air ?raids?|bombing|offensive|missile fire",
+    "attack": r"attacks?|air ?strikes?|air ?raids?|bombing|offensive|missile fire",
     "meeting": r"meeting|summit|talks",
     "election": r"election|referendum|run-off|runoff",
     "ruling": r"ruling|verdict|judgment|judgement",
     "disaster": r"earthquake|quake|floods?|wildfires?|hurricane|typhoon|cyclone|landslide|tsunami",
     "agreement": r"agreement|deal|accord",
-    "strike": r"walkout|strike action|stoppage",
+    "strike": r"walkout|strike action|stoppage|strikes?",
 }
 
 STRONG_EVENTS = {k: re.compile(rf"\b(?:{v})\b", re.IGNORECASE) for k, v in STRONG_EVENT_TRIGGERS.items()}
