@@ -552,7 +552,7 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
         if c.plain and not lp and c.value < 120 and _AGE_NAME_BEFORE.search(left) and \
                 _AGE_AFTER.match(text, c.end):
             return [_mk(text, c.start, c.end, c.value, "year")]  # "Jacob Burke, 51, of Taneytown"
-        if c.plain and not lp and _PRODUCT_AFTER.match(text, c.end):
+        if c.plain and not lp and c.value >= 100 and _PRODUCT_AFTER.match(text, c.end):
             return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 787 Dreamliner"
         if c.plain or not c.digits:
             uend = _of_total(text, c, end) or uend
@@ -591,8 +591,10 @@ def _finish(text: str, c: _Core, base: int, lp: dict[str, tuple[int, str]], rng:
 
 _AGE_NAME_BEFORE: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+,[ \t]\Z")
 _AGE_AFTER: Final = re.compile(r"[ \t]?,")
-_PRODUCT_AFTER: Final = re.compile(r"[ \t](?!(?:" + _MONTHS + r")\b)[A-Z][a-z]+[A-Za-z]*(?<!s)\b"
-                                   r"(?![ \t]+[a-z]+s\b)(?![ \t]+(?:of|in|and|from)\b)")
+# "the 787 Dreamliner": a model number before a capitalised singular name. Not a group of people written with
+# a capital ("16 Taliban", "300 Israeli troops", "5 Democrats"), nor a count of a plural noun after it.
+_PRODUCT_AFTER: Final = re.compile(r"[ \t](?!(?:" + _MONTHS + r")\b)[A-Z][a-z]+[A-Za-z]*(?<!s)(?<!an)(?<!i)"
+                                   r"(?<!ese)(?<!ish)\b(?![ \t]+[a-z]+s\b)(?![ \t]+(?:of|in|and|from)\b)")
 _COMPOUND_UNITS: Final = {"hour": 3600, "minute": 60, "other:second": 1, "year": 12, "month": 1, "week": 7,
                           "day": 1}
 _COMPOUND_PART: Final = re.compile(r",?[ \t]+(?:and[ \t]+)?(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|"

@@ -24,11 +24,18 @@ def figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
     """One draft per quantity anchor in prose. Sentences and times are looked up by bisection, so the cost
     per figure does not grow with the number of sentences or dates in the piece."""
     starts = [s.start for s in prose]
+    all_starts = [s.start for s in anchors.sentences]
     time_starts = [t.start for t in anchors.times]
     for number in anchors.numbers:
+        if number.kind != "quantity":
+            continue
         i = bisect.bisect_right(starts, number.start) - 1
         sentence = prose[i] if i >= 0 and number.start < prose[i].end else None
-        if sentence is None or number.kind != "quantity":
+        if sentence is None:  # a short line is furniture, unless it is a line of a results table
+            j = bisect.bisect_right(all_starts, number.start) - 1
+            line = anchors.sentences[j] if j >= 0 and number.start < anchors.sentences[j].end else None
+            sentence = line if line is not None and _is_data_line(line, number) else None
+        if sentence is None:
             continue
         near = anchors.times[bisect.bisect_left(time_starts, sentence.start):
                              bisect.bisect_left(time_starts, sentence.end)]
@@ -42,6 +49,19 @@ def figures(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) 
             period=_period(near, sentence),
             counted=number.noun if number.unit == "count" else None,
         )
+
+
+# A results-table line: "Michael Bloomberg: 51 percent", "1,342", "52%" (a label and a colon at most).
+_DATA_LABEL = re.compile(r"(?:[A-Z][\w.'’ ()-]{0,48}:[ \t]*)?")
+
+
+def _is_data_line(line: Sentence, number: NumberAnchor) -> bool:
+    """Whether a line the sentence splitter calls furniture (short, no full stop) is a line of figures: the
+    quantity alone, or after a label, and a measure rather than a bare small number ("2", a list mark)."""
+    label = _DATA_LABEL.match(line.text)
+    rest = line.text[label.end() if label else 0 :].strip()
+    measured = number.unit != "count" or any(ch in number.text for ch in ",.") or number.value >= 100
+    return rest == number.text and measured
 
 
 _DANGLING = frozenset("between from in since during until by on at of and or the a an to over for".split())
