@@ -6,6 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -13,7 +14,7 @@ from extract.article import recheck
 from extract.cli.common import EXIT_FAILED_INPUTS, EXIT_USAGE, cli
 from extract.crosscheck import cross_check, format_summary, iter_feed
 from extract.errors import NewsfactsError
-from extract.evaluate import evaluate, format_report, load_gold, read_feed
+from extract.evaluate import Counts, EvalReport, GoldError, evaluate, format_report, load_gold
 from extract.review import write_review
 from extract.write import write_report
 from schemas import FeedRecord, feed_json_schema, report_json_schema
@@ -46,22 +47,26 @@ def check(feeds: tuple[Path, ...], out_path: str, quiet: bool) -> None:
       python -m extract check out/facts.jsonl other/facts.jsonl --out report.json
     """
     failed = False
+    read = 0
     fails: list[str] = []
 
     def rechecked() -> Iterator[FeedRecord]:  # streamed: one record at a time, never the whole feed
-        nonlocal failed
+        nonlocal failed, read
         for feed in feeds:
             for item in iter_feed(feed):
                 if not isinstance(item, FeedRecord):
                     click.echo(f"error: {item}", err=True)
                     failed = True
                     continue
+                read += 1
                 for record in recheck([item]):
                     fails.extend(f"fail {record.article.id} {c.rule} {c.target}: {c.detail}"
                                  for c in record.checks if c.status == "fail")
                     yield record
 
     report = cross_check(rechecked())
+    if failed and not read:  # nothing could be read: the errors say so, an empty report would not
+        sys.exit(EXIT_FAILED_INPUTS)
     if out_path == "-":
         click.echo(report.model_dump_json(indent=2))
     else:
@@ -102,14 +107,78 @@ def review(out_dir: Path) -> None:
 
 @cli.command(name="eval")
 @click.argument("feed", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--gold", "gold_dir", default="gold", show_default=True, type=click.Path(path_type=Path),
+@click.option("--gold", "gold_dir", default="gold", show_default=True,
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Gold folder: annotations/*.json (and the articles they point at).")
 @click.option("--details", is_flag=True, default=False, help="List missed and spurious items per article.")
-def eval_(feed: Path, gold_dir: Path, details: bool) -> None:
+@click.option("--json", "as_json", is_flag=True, default=False,
+              help="Print the scores as one JSON object (totals, grounded, per article) instead of tables.")
+def eval_(feed: Path, gold_dir: Path, details: bool, as_json: bool) -> None:
     """Score a feed against hand-written gold annotations: precision, recall and F1 per item type.
 
     \b
     Example:
       python -m extract gold/articles seeds --out out && python -m extract eval out/facts.jsonl --gold gold
+      python -m extract eval out/facts.jsonl --json | jq .totals.statements.f1
     """
-    click.echo(format_report(evaluate(load_gold(gold_dir), read_feed(feed)), details=details))
+    try:
+        gold = load_gold(gold_dir)
+    except (GoldError, OSError, ValueError) as err:
+        click.echo(f"error: {gold_dir}: cannot read the gold annotations: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    if not gold:
+        click.echo(f"error: {gold_dir}: no gold annotations (expected {gold_dir / 'annotations'}/*.json)", err=True)
+        sys.exit(EXIT_USAGE)
+    report = evaluate(gold, _feed_lines(feed))
+    if as_json:
+        click.echo(json.dumps(eval_json(report, details=details), indent=2, ensure_ascii=False))
+    else:
+        click.echo(format_report(report, details=details))
+
+
+def _feed_lines(feed: Path) -> list[dict[str, Any]]:
+    """The feed's lines as dicts (lines end at ``\\n`` only); a line that is not a JSON object exits 1
+    with one error naming ``file:line``."""
+    try:
+        data = feed.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        click.echo(f"error: {feed}: cannot read feed: {err}", err=True)
+        sys.exit(EXIT_FAILED_INPUTS)
+    lines: list[dict[str, Any]] = []
+    for number, raw in enumerate(data.split("\n"), start=1):
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw)
+        except json.JSONDecodeError as err:
+            click.echo(f"error: {feed}:{number}: not a feed line: not JSON ({err.msg})", err=True)
+            sys.exit(EXIT_FAILED_INPUTS)
+        if not isinstance(obj, dict):
+            click.echo(f"error: {feed}:{number}: not a feed line: not a JSON object", err=True)
+            sys.exit(EXIT_FAILED_INPUTS)
+        lines.append(obj)
+    return lines
+
+
+def eval_json(report: EvalReport, *, details: bool = False) -> dict[str, Any]:
+    """The scores as plain JSON: per type tp/fp/fn/precision/recall/f1, grounded, and per article."""
+
+    def counts(c: Counts) -> dict[str, Any]:
+        return {"tp": c.tp, "fp": c.fp, "fn": c.fn, "precision": c.precision, "recall": c.recall, "f1": c.f1}
+
+    articles: dict[str, Any] = {}
+    for article_id, result in report.articles.items():
+        entry: dict[str, Any] = {"in_feed": result.in_feed, "grounded": result.grounded,
+                                 "predicted": result.predicted,
+                                 "counts": {t: counts(c) for t, c in result.counts.items()}}
+        if details:
+            entry["missed"] = result.missed
+            entry["spurious"] = result.spurious
+        articles[article_id] = entry
+    return {
+        "totals": {t: counts(c) for t, c in report.totals.items()},
+        "grounded": {"grounded": report.grounded, "predicted": report.predicted, "rate": report.grounded_rate},
+        "missing": report.missing,
+        "unscored": report.unscored,
+        "articles": articles,
+    }
