@@ -3,7 +3,10 @@ no empty report standing in for a feed that was never read."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,7 @@ from click.testing import CliRunner
 
 from extract.cli import cli
 from extract.evaluate import evaluate, load_gold, read_feed
+from schemas import feed_json_schema
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO / "seeds"
@@ -84,3 +88,13 @@ def test_check_still_reports_on_the_feeds_it_could_read(seed_feed: Path, tmp_pat
     report = json.loads(result.stdout)
     assert len(report["articles"]) == 5
     assert result.stderr.splitlines()[0].startswith(f"error: {missing}: ")
+
+
+def test_newsfacts_is_the_same_command_line(tmp_path: Path) -> None:
+    scripts = {e.name: e.value for e in importlib.metadata.entry_points(group="console_scripts")
+               if e.dist is not None and e.dist.name == "newsfacts"}
+    assert scripts == {"extract": "extract.cli:main", "newsfacts": "extract.cli:main"}
+    done = subprocess.run([sys.executable, "-m", "newsfacts", "schema"], capture_output=True, text=True,
+                          cwd=tmp_path, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == feed_json_schema()

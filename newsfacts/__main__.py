@@ -1,0 +1,5 @@
+"""``python -m newsfacts``: the same command line as ``python -m extract``."""
+
+from extract.cli import main
+
+main()
