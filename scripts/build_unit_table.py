@@ -208,7 +208,7 @@ def build_currencies() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
             names[word] = feed_unit(next(iter(cs)))
     for word, code in CURRENCY_WORD_DEFAULT.items():
         names[word] = feed_unit(code)
-        if not word.endswith(("s", "r", "ing")):  # "kronor", "kroner", "reais", "sterling" are plural already
+        if word not in ("kronor", "kroner", "reais", "sterling", "pounds sterling"):  # plural already
             names.setdefault(_plural(word), feed_unit(code))
     for word in CURRENCY_WORD_SKIP:
         names.pop(word, None)

@@ -520,7 +520,8 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
     if rng is not None and rng.kind == "score":  # "won 3-1": each side's goals are a count
         second = _read_core(text, rng.start2)
         assert second is not None
-        return [_mk(text, c.start, c.end, c.value), _mk(text, second.start, second.end, second.value)]
+        side = "other:stroke" if _golf_near(text, c.start) else "count"  # "(6-5-5-5-5)": strokes per hole
+        return [_mk(text, c.start, c.end, c.value, side), _mk(text, second.start, second.end, second.value, side)]
     if rng is not None and rng.kind == "years":
         start = base + lp["between"][0] if between else c.start
         return [_mk(text, start, rng.end, rng.low, kind="year", high=rng.high)]
@@ -554,10 +555,24 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
             return [_mk(text, c.start, c.end, c.value, "year")]  # "Jacob Burke, 51, of Taneytown"
         if c.plain and not lp and c.value >= 100 and _PRODUCT_AFTER.match(text, c.end):
             return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 787 Dreamliner"
+        if c.plain and _BLOCK_AFTER.match(text, c.end):
+            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 2600 block of Hartwood Cove"
+        if c.plain and c.value < 100 and not lp and (c.start == 0 or text[c.start - 1] == "\n") and \
+                _LIST_MARK_AFTER.match(text, c.end):
+            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "2. Tap to Add to Home Screen"
+        golf = _golf_reading(text, c, lp, outer, uend)
+        if golf is not None:
+            return [golf] if golf.kind == "identifier" else _finished(
+                [_finish(text, c, base, lp, None, None, end, ("other:stroke", uend, None))])
         if c.plain or not c.digits:
             uend = _of_total(text, c, end) or uend
         if uend == c.end and _is_pronoun_one(text, c, left):
             return []
+    if unit in _TIME_UNITS and unit != "magnitude" and _RELATIVE_AFTER.match(text, uend):
+        return []  # "two weeks ago", "a year later": a relative time reference, not a measure
+    if unit == "other:point" and text[end:end + 1] == "-" and _MARGIN_AFTER.match(text, uend) and \
+            _PERCENT_BEFORE.search(text, max(0, c.start - _CONTEXT_CHARS), c.start):
+        unit = "percentage_point"  # "a 16-point lead" among vote shares in percent
     if unit in _COMPOUND_UNITS and text[end:end + 1] != "-":
         unit, uend, total = _compound(text, unit, uend, c.value * (scale or 1))
         if total is not None:
@@ -589,20 +604,55 @@ def _finish(text: str, c: _Core, base: int, lp: dict[str, tuple[int, str]], rng:
     return _mk(text, start, uend, value, unit or "count", high=high, qual=qual, noun=noun)
 
 
+_BLOCK_AFTER: Final = re.compile(r"[ \t]+block[ \t]+of\b")
+_LIST_MARK_AFTER: Final = re.compile(r"[.)][ \t]+[A-Z]")
+_MARGIN_AFTER: Final = re.compile(r"[ \t]+(?:lead|margin|gap|advantage|deficit|edge|swing|spread)\b")
+_PERCENT_BEFORE: Final = re.compile(r"%|\bper[ -]?cent\b")
+# Golf: a round is counted in strokes ("a round of 66", "-5", "+1"); hole numbers are labels ("through 13").
+_GOLF: Final = re.compile(r"\b(?:birdie|bogey|eagle|under[ -]par|over[ -]par|level par|even par|leaderboard|"
+                          r"fairway|putt|tee shot|front nine|back nine|the turn)", re.I)
+_GOLF_WINDOW: Final = 600
+_STROKES_BEFORE: Final = re.compile(r"\b(?:round|rounds|score|scores)\s+of\s+\Z|\b(?:carded|shot|posted|signed\s+for|"
+                                    r"fired|with)\s+an?\s+\Z", re.I)
+_NINE: Final = re.compile(r"\b(?i:front|back|day|hole)\s+\Z")  # "the front nine", "day two", "hole 7"
+
+
+def _golf_near(text: str, pos: int) -> bool:
+    """Whether golf is being reported around ``pos``: two golf words within a bounded window."""
+    found = {m.group().lower()[:5] for m in _GOLF.finditer(text, max(0, pos - _GOLF_WINDOW), pos + _GOLF_WINDOW)}
+    return len(found) >= 2
+
+
+def _golf_reading(text: str, c: _Core, lp: dict[str, tuple[int, str]], outer: str,
+                  uend: int) -> NumberAnchor | None:
+    """A bare number in golf copy: a score in strokes ("-5", "+1", "a round of 66"; returned as a quantity
+    to finish) or a hole ("birdies through 13, 14 and 15", "the front nine"; an identifier); else None."""
+    if (c.digits and not c.plain) or c.value > 99 or {"qual", "cur", "mag"} & lp.keys() \
+            or not _golf_near(text, c.start):
+        return None
+    chained = c.start > 1 and text[c.start - 1] in "-–" and text[c.start - 2].isdigit()  # "(6-5-5-5-5)"
+    if c.digits and ("sign" in lp or chained or (59 <= c.value <= 90 and _STROKES_BEFORE.search(outer[-24:]))):
+        return _mk(text, c.start, c.end, c.value, "other:stroke")
+    if _NINE.search(outer[-12:]) or (c.digits and c.value <= 18 and not lp and _noun_after(text, uend) is None):
+        return _mk(text, c.start, c.end, c.value, kind="identifier")
+    return None
+
+
 _AGE_NAME_BEFORE: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+,[ \t]\Z")
 _AGE_AFTER: Final = re.compile(r"[ \t]?,")
 # "the 787 Dreamliner": a model number before a capitalised singular name. Not a group of people written with
 # a capital ("16 Taliban", "300 Israeli troops", "5 Democrats"), nor a count of a plural noun after it.
 _PRODUCT_AFTER: Final = re.compile(r"[ \t](?!(?:" + _MONTHS + r")\b)[A-Z][a-z]+[A-Za-z]*(?<!s)(?<!an)(?<!i)"
                                    r"(?<!ese)(?<!ish)\b(?![ \t]+[a-z]+s\b)(?![ \t]+(?:of|in|and|from)\b)")
-_COMPOUND_UNITS: Final = {"hour": 3600, "minute": 60, "other:second": 1, "year": 12, "month": 1, "week": 7,
-                          "day": 1}
+# Only clock units add up into one figure ("2 hours 1 minute 39 seconds" is 7299 seconds); "seven years and
+# eight months" stays two figures, as a sentence length is reported.
+_COMPOUND_UNITS: Final = {"hour": 3600, "minute": 60, "other:second": 1}
 _COMPOUND_PART: Final = re.compile(r",?[ \t]+(?:and[ \t]+)?(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|"
-                                   r"seven|eight|nine|ten|eleven|twelve)[ \t]+(?P<u>hours?|minutes?|seconds?|"
-                                   r"years?|months?|weeks?|days?)\b(?!-)")
+                                   r"seven|eight|nine|ten|eleven|twelve)[ \t]+(?P<u>hours?|minutes?|seconds?)\b"
+                                   r"(?!-)")
 _SMALL_WORDS: Final = {w: i for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve".split())} | {"a": 1, "an": 1}
-_COMPOUND_GROUPS: Final = ({"hour", "minute", "other:second"}, {"year", "month"}, {"week", "day"})
+_COMPOUND_GROUPS: Final = ({"hour", "minute", "other:second"},)
 
 
 def _compound(text: str, unit: str, end: int, value: Decimal) -> tuple[str, int, Decimal | None]:

@@ -31,8 +31,9 @@ _NEWS_UNITS: Final = {w.replace("_", " "): unit for unit, words in (
     ("square_metre", "square_metres square_meters square_metre square_meter sq_m m2 m²"),
     ("cubic_metre", "cubic_metres cubic_meters cubic_metre cubic_meter m3 m³"),
     ("barrel_per_day", "bpd barrels_per_day barrels_a_day"), ("bcm", "bcm"),
-    ("degree", "degree degrees °"), ("point", "points"), ("decade", "decade decades"),
-    ("page", "pages"), ("season", "seasons"), ("night", "nights"), ("yard", "yds")) for w in words.split()}
+    ("degree", "degree degrees °"), ("point", "point points"), ("decade", "decade decades"),
+    ("page", "page pages"), ("season", "season seasons"), ("night", "night nights"), ("yard", "yds"))
+    for w in words.split()}
 _NAMES: Final = {k.replace("-", " "): v for k, v in {**UNIT_NAMES, **_NEWS_UNITS}.items()}
 _CURRENCY_NAMES: Final = {k.replace("-", " "): v for k, v in CURRENCY_NAMES.items()}
 _LONGEST: Final = 4  # words in the longest unit or currency name read ("pound force per square inch")
