@@ -87,3 +87,101 @@ def test_names_skip_sentence_initial_words_and_demonyms() -> None:
 
 def test_surname_drops_possessive() -> None:
     assert surname("Masoud Pezeshkian’s") == "Pezeshkian"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("“We tried to press, and we did it well,\" he said.",
+                     ["“We tried to press, and we did it well,\""], id="curly-open-straight-close"),
+        pytest.param('"I think we had five clear chances,” Costa added.', ['"I think we had five clear chances,”'],
+                     id="straight-open-curly-close"),
+        pytest.param("the loss. ”Yes, of course, it hurts,\" Costa said.", ["”Yes, of course, it hurts,\""],
+                     id="closing-mark-typed-as-opener"),
+        pytest.param("He called it ``a fine day for us'' and left.", ["``a fine day for us''"], id="typewriter"),
+        pytest.param("“Is it over?” ”No,” she said, not ” here.", ["“Is it over?”"], id="no-opener-mid-sentence"),
+    ],
+)
+def test_mixed_quote_marks_of_real_pages(text: str, expected: list[str]) -> None:
+    quotes = find_quotes(text)
+    assert [q.text for q in quotes] == expected
+    for quote in quotes:
+        assert text[quote.inner_start : quote.inner_end] == quote.inner
+        assert not quote.inner.startswith(("`", "'", '"')) and not quote.inner.endswith(("'", "`"))
+
+
+class _CountingText(str):
+    """A text that counts the characters handed out by indexing and slicing, the work a scan does in Python."""
+
+    read = 0
+
+    def __getitem__(self, key):  # type: ignore[no-untyped-def]
+        piece = str.__getitem__(self, key)
+        type(self).read += len(piece)
+        return piece
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        pytest.param("word and more words here. " * 4000, id="unclosed-one-paragraph"),
+        pytest.param("a. " * 30000, id="one-sentence-of-abbreviations"),
+        pytest.param("“Part of the quote, said Mr. Smith\n\n" * 3000, id="reopened-over-paragraphs"),
+    ],
+)
+def test_an_unclosed_quote_is_read_in_one_pass(body: str) -> None:
+    """However long a quote left open runs, quotes and sentences read each character a bounded number of
+    times (a scan that restarts at every mark reads the text over and over)."""
+    text = _CountingText("He said “" + body)
+    _CountingText.read = 0
+    quotes = find_quotes(text)
+    find_sentences(text)
+    assert quotes and quotes[0].start == 8
+    assert _CountingText.read <= 12 * len(text)
+
+
+def test_scraper_dateline_is_split_off_as_furniture() -> None:
+    text = " date 2019-11-22 A Delaware man has been charged with burglary after forcing his way in Tuesday."
+    sentences = find_sentences(text)
+    assert [(s.text, s.boilerplate) for s in sentences] == [
+        ("date 2019-11-22", True),
+        ("A Delaware man has been charged with burglary after forcing his way in Tuesday.", False),
+    ]
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    ["By Polly Davis Doig,  Newser Staff", "Posted Sep 16, 2018 6:07 AM CDT", "Tap to install our app.",
+     "Published at :October 24, 2018 at 11:51 PM", "A post shared by Indian Super League (@isl) on Oct 24, 2018",
+     "Watch: FC Goa 5-0 Mumbai City FC highlights from the night"],
+)
+def test_bylines_time_stamps_and_app_prompts_are_furniture(paragraph: str) -> None:
+    assert is_boilerplate(paragraph)
+
+
+def test_a_report_published_on_a_date_is_prose() -> None:
+    assert not is_boilerplate("The report, published on March 3, 2019, found that most of the cases were mild.")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        pytest.param("Wayne Township Fire Capt. Mike Pruitt said it.", [("Mike Pruitt", "person")], id="dotted-title"),
+        pytest.param("Mr. Bing, a businessman, won.", [("Bing", "person")], id="mr"),
+        pytest.param("Storms hit the U.S. Southeast on Monday.", [("U.S. Southeast", "place")], id="dotted-acronym"),
+        pytest.param("Officials in North Carolina and Central Asia agreed.", [("North Carolina", "place"),
+                     ("Central Asia", "place")], id="compass-places"),
+        pytest.param("ALL EYES WERE on Tiger Woods at the Open.", [("Tiger Woods", "unknown"), ("Open", "unknown")],
+                     id="all-capitals-lead-in"),
+        pytest.param("Today, Gannett CEO Paul Bascobert sent a memo.", [("Paul Bascobert", "person")],
+                     id="title-split-off"),
+        pytest.param("In a release, the CEO and the CFO said so.", [], id="title-alone-is-no-name"),
+    ],
+)
+def test_names_on_real_pages(text: str, expected: list[tuple[str, str]]) -> None:
+    assert [(n.name, n.kind) for n in find_names(text)] == expected
+
+
+def test_surname_skips_generational_suffixes() -> None:
+    assert surname("Martin Luther King Jr.") == "King"
+    assert surname("John Smith III") == "Smith"

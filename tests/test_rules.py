@@ -119,3 +119,92 @@ def test_rivers_and_storms_are_not_speakers() -> None:
             "He said 12 people were still missing.")
     assert [s[0] for s in _statements(text)] == ["Ramon Dizon"]
 
+
+
+@pytest.mark.parametrize(
+    ("text", "speakers"),
+    [
+        pytest.param("“We had chances before the goal, and we missed them,” Jorge Costa said.\n\n“Lobera told me he "
+                     "was lucky today, and he was,” he added.", ["Jorge Costa", "Jorge Costa"],
+                     id="he-added-is-the-quote-speaker-not-a-name-inside-the-quote"),
+        pytest.param("JANE DOE, CHIEF EXECUTIVE\n\n“We will keep every plant open this year.”\n\n“Nobody will lose "
+                     "their job over this.”", ["Jane Doe", "Jane Doe"], id="heading-names-the-speaker"),
+        pytest.param("In a joint release, Michael Reed, New Media’s chairman and CEO, said, “This combination will "
+                     "create the leading news organisation.”", ["Michael Reed"], id="apposition-names-no-one"),
+        pytest.param("Paul Bascobert sent a memo to all employees. It said, in part, “Great news for all of us "
+                     "today.”", ["Paul Bascobert"], id="it-said-is-the-memo-sender"),
+        pytest.param("Sergio Lobera was pleased. The Mumbai City FC tactician Jorge Costa was not. “They must do it "
+                     "again and again,” the Mumbai City FC tactician said.", ["Jorge Costa"],
+                     id="the-role-is-the-person-named"),
+    ],
+)
+def test_quote_speakers_on_real_pages(text: str, speakers: list[str]) -> None:
+    assert [s[0] for s in _statements(text) if s[1] == "quote"] == speakers
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("At least 16 civilians were killed in airstrikes in Helmand province, an unnamed government "
+                     "official said.", "unnamed government official", id="sentence-final-attribution"),
+        pytest.param("The previous record was 2:02:57, reports the Wall Street Journal.", "Wall Street Journal",
+                     id="inverted-attribution"),
+        pytest.param("Ministers met in secret in Haifa last week, Channel 12 television reported.", "Channel 12",
+                     id="media-as-attribution"),
+        pytest.param("Councilman Fred Bell told reporters that the budget was fair, according to the official.",
+                     "Fred Bell", id="nested-reporting-keeps-the-innermost-speaker"),
+        pytest.param("A Carroll County Sheriff’s Office deputy went to the house. The deputy noted that the home "
+                     "was vacant.", "Carroll County Sheriff’s Office deputy", id="the-deputy-is-its-first-mention"),
+        pytest.param("Troopers said in a news release that the car crossed the line.", "Troopers",
+                     id="described-plural-subject"),
+    ],
+)
+def test_reported_speakers_on_real_pages(text: str, speaker: str) -> None:
+    reported = [s for s in _statements(text) if s[1] == "reported"]
+    assert reported and reported[-1][0] == speaker
+
+
+def test_places_and_speech_nouns_never_speak() -> None:
+    text = ("North Carolina said nothing about it. Cases were reported by 36 states and the U.S. Virgin Islands. "
+            "The count covers confirmed and probable cases.")
+    assert _statements(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param("A Delaware man has been charged with burglary after forcing his way into a vacant house.",
+                     "arrest", id="undated-charge"),
+        pytest.param("Maryland State Police say two people were killed when two cars collided head-on.", "collision",
+                     id="reported-happening"),
+        pytest.param("Sixteen civilians have been killed in airstrikes by foreign forces in the district.", "attack",
+                     id="killed-in-airstrikes-is-an-attack"),
+        pytest.param("City Council Passes Budget for FY 2018", "vote", id="headline"),
+        pytest.param("The $252 million budget was passed.", "vote", id="passive-approval"),
+        pytest.param("Councilman-at-large Mike Favre won the Democratic mayoral primary runoff election, defeating "
+                     "incumbent Mayor Les Fillingame by 116 votes.", "election", id="election-win"),
+        pytest.param("Dock workers walked out at the port after talks failed.", "strike", id="walkout-is-a-strike"),
+        pytest.param("The findings were published in the online research journal PLoS One.", "publication",
+                     id="publication"),
+    ],
+)
+def test_events_need_no_date(text: str, kind: str) -> None:
+    assert _events(text) == [kind]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Calder said on Thursday it would cut about 1,100 jobs.", id="a-plan-is-no-event"),
+        pytest.param("Posted Sep 16, 2018 6:07 AM CDT", id="furniture"),
+        pytest.param("It is noted in the documents that his driver’s license is suspended.", id="a-state-is-no-event"),
+    ],
+)
+def test_no_event(text: str) -> None:
+    assert _events(text) == []
+
+
+def test_an_undated_restatement_of_the_dated_event_is_not_a_second_event() -> None:
+    text = ("A Delaware man was charged with burglary on Tuesday.\n"
+            "Jacob Burke, of Millsboro, Delaware, is charged with one count of burglary.")
+    assert _events(text) == ["arrest"]

@@ -16,7 +16,8 @@ from extract.anchors.base import NameAnchor, NameKind
 _LETTER = r"[^\W\d_]"
 _UPPER = r"[^\W\d_a-zß-ÿ]"  # a letter that is not lower case: A-Z and accented capitals (Á, Č, Ž...)
 # Abbreviated titles and suffixes that end in a dot inside a name: "Capt. Mike Pruitt", "Mr. Bing", "King Jr.".
-_DOTTED = r"(?:Mr|Mrs|Ms|Dr|Capt|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Coun|Det|Maj|Brig|Supt|Rev|Prof|Insp|Cpl|Cmdr|Adm|Jr|Sr|St)\."
+_DOTTED = (r"(?:Mr|Mrs|Ms|Dr|Capt|Gen|Col|Lt|Sgt|Gov|Sen|Rep|Coun|Det|Maj|Brig|Supt|Rev|Prof|Insp|Cpl|Cmdr|Adm|"
+           r"Jr|Sr|St)\.")
 _WORD = (rf"(?:[A-Z]{{2,}}/[A-Z]{{2,}}|(?:[A-Z]\.){{2,}}(?![A-Za-z])|{_DOTTED}(?=[ \t]+{_UPPER}|[,;:)]|\s*$)|"
          rf"{_UPPER}(?:{_LETTER}|['’-](?!based|made|led|backed|owned|born|style|"
          rf"controlled|run|funded|listed){_LETTER})+|{_UPPER}\.?)")
@@ -81,7 +82,13 @@ _PLACES = frozenset(
     "Norway Denmark Finland Netherlands Belgium Hungary Romania Bulgaria Serbia Croatia Kazakhstan "
     "Uzbekistan Turkmenistan Europe Asia Africa America Tehran Baku Jerusalem Tel Aviv Moscow Kyiv "
     "Washington London Paris Berlin Brussels Beijing Tokyo Delhi Ankara Yerevan Tbilisi Caspian Sea "
-    "Markazi Arak Nagorno-Karabakh United States Kingdom U.S. U.K. US UK USA UAE "
+    "Markazi Arak Nagorno-Karabakh United States Kingdom U.S. U.K. US UK USA UAE".split()
+)
+# Places that act as states in the news ("Baku insisted", "Iran has formally requested"): countries and
+# their capitals. Regions, states of a federation and provinces do not speak.
+_STATES = _PLACES - frozenset("Europe Asia Africa America Caspian Sea Markazi Arak Nagorno-Karabakh".split())
+_PLACES = _PLACES | frozenset(
+    "Europe "
     # US states and Canadian provinces: the commonest places of local news, never speakers.
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
     "Indiana Iowa Kansas Kentucky Louisiana Maine Maryland Massachusetts Michigan Minnesota Mississippi "
@@ -200,6 +207,11 @@ def _split_title(span: str) -> tuple[str | None, str]:
         cut = span.index(name_words[0], sum(len(w) + 1 for w in words[:j]) - 1 if j else 0)
         return span[:cut].strip(), span[cut:]
     return None, span
+
+
+def speaks_as_state(name: str) -> bool:
+    """Whether a place name can be a speaker, as a state or its government: a country or a capital."""
+    return name in _STATES or all(word in _STATES for word in name.split())
 
 
 def is_demonym(word: str) -> bool:

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extract.anchors import Anchors, NameAnchor, QuoteAnchor, Sentence
-from extract.anchors.names import surname
+from extract.anchors.names import speaks_as_state, surname
 from extract.lexicon import AFTER_QUOTE_VERBS, DENIAL_VERBS, SPEECH_VERBS, STRONG_EVENTS
 from extract.rules.common import date_in, find_speech, outside_quotes, sentence_of
 from extract.rules.drafts import Cast, StatementDraft
@@ -29,7 +29,7 @@ _SOURCE_NOUN = re.compile(
     r"ministry|agency|office|government|presidency|readout|media|analysts?|economists?|experts?|researchers?|"
     r"spokes(?:man|woman|person)|authorit(?:y|ies)|people familiar|documents?|filings?|records?|results|"
     r"newspaper|broadcaster|television|radio|observers|monitors?|organi[sz]ers|company|union|council|court|"
-    r"person familiar|club|team|department|service|institute|bureau|association|firm|witnesses|residents)\b",
+    r"person familiar|department|service|institute|bureau|association|firm|witnesses|residents)\b",
     re.IGNORECASE,
 )
 _PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
@@ -312,8 +312,8 @@ def _final_attribution(
     comma = lead.rfind(",")
     if comma < 0 or len(lead[:comma].split()) < 4:
         return None
-    start = sentence.start + comma + 1
     phrase = lead[comma + 1 :].strip()
+    start = sentence.start + comma + 1 + (len(lead[comma + 1 :]) - len(lead[comma + 1 :].lstrip()))
     if not phrase or len(phrase.split()) > 8:
         return None
     names = _speaker_names(anchors, cast, start, sentence.start + verb.start())
@@ -364,9 +364,13 @@ def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, ca
     article names a "State Election Commission", is that organisation), or a country: "Baku insisted"."""
     lead = text[start:verb_at]
     places = [n for n in anchors.names if start <= n.start < verb_at and n.kind == "place"]
-    if places and _AUX_ONLY.fullmatch(text[places[-1].end : verb_at]) and len(lead.split()) <= 6:
-        return places[-1].name
+    if places and _AUX_ONLY.fullmatch(text[places[-1].end : verb_at]) and len(lead.split()) <= 6 \
+            and speaks_as_state(places[-1].name):
+        return places[-1].name  # "Baku insisted", "Iran has formally requested"; not "North Carolina said"
     clause = lead[_LEAD_CLAUSE.match(lead).end() if _LEAD_CLAUSE.match(lead) else 0 :]  # type: ignore[union-attr]
+    media = _MEDIA_PHRASE.match(clause.strip())
+    if media and media.group(2).lower() in _MEDIA_HEADS and media.group(1).split()[0] not in ("The", "A", "An"):
+        return media.group(1)  # "Channel 12 television reported": the outlet
     described = _DESCRIBED.match(clause)
     if not described or any(ch.isdigit() for ch in clause):
         return None
@@ -394,13 +398,14 @@ def _described_subject(text: str, start: int, verb_at: int, anchors: Anchors, ca
     return phrase
 
 
+_MEDIA_PHRASE = re.compile(r"^(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|\d+))*)\s+([a-z]+)$")
 _POSSESSOR = re.compile(r"(?:the\s+)?[A-Z][\w’'. -]*[’']s?\s")
 
 
 def _earlier_description(text: str, before: int, head: str) -> str | None:
     """The indefinite first mention of a described speaker: "a Carroll County Sheriff’s Office deputy"."""
     window = text[max(0, before - 3000) : before]
-    found = list(re.finditer(rf"\b(?:a|an)\s+((?:[A-Z][\w’'.-]*\s+){{1,6}}{re.escape(head)})\b", window))
+    found = list(re.finditer(rf"\b(?:[Aa]|[Aa]n)\s+((?:[A-Z][\w’'.-]*\s+){{1,6}}{re.escape(head)})\b", window))
     return found[-1].group(1) if found else None
 
 

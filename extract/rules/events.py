@@ -74,9 +74,11 @@ def _sentence_kind(outside: str, *, dated: bool) -> str | None:
         reported = outside[speech.end() :]
         if _NOT_YET.match(reported):
             return None  # "said on Thursday it would cut 1,100 jobs": a plan, not a happening
+        if not _DISASTER_NOUNS.search(reported):
+            # "said 2,314 people were injured": a casualty figure, not a new happening; "say two people
+            # were killed when two cars collided": the collision is.
+            reported = _CASUALTY.sub(lambda m: " " * len(m.group()), reported)
         kind = _event_kind(reported, dated=False)
-        if kind == "disaster" and _CASUALTY.search(reported) and not _DISASTER_NOUNS.search(reported):
-            return None  # "said 2,314 people were injured": a casualty figure, not a new happening
     return _fit(kind, outside)
 
 
@@ -133,11 +135,23 @@ def _inside_quote(pos: int, anchors: Anchors) -> bool:
     return any(q.start < pos < q.end for q in anchors.quotes)
 
 
+# "his licence is suspended", "the road remains closed": a state, not a happening.
+_STATE_BEFORE = re.compile(r"\b(?:is|are|remains?|be|being)\s+(?:\w+ly\s+)?\Z", re.IGNORECASE)
+
+
+def _happening(pattern: re.Pattern[str], sentence_text: str) -> re.Match[str] | None:
+    """The first match of a trigger that reports a happening rather than a state."""
+    for match in pattern.finditer(sentence_text):
+        if not _STATE_BEFORE.search(sentence_text, max(0, match.start() - 20), match.start()):
+            return match
+    return None
+
+
 def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None = None) -> str | None:
     """The kind of the earliest strong trigger; else, in a dated sentence, of the earliest weak one."""
     for triggers in (STRONG_EVENTS, WEAK_EVENTS if dated else {}):
         found = [(m.start(), kind) for kind, pattern in triggers.items()
-                 if (kinds is None or kind in kinds) and (m := pattern.search(sentence_text))]
+                 if (kinds is None or kind in kinds) and (m := _happening(pattern, sentence_text))]
         if found:
             return min(found)[1]
     return None
