@@ -449,3 +449,56 @@ def test_invisible_character_inside_a_number_is_not_read(invisible: str) -> None
     for text in (f"sales of $1{invisible}.5 billion", f"sales of $1.5 bil{invisible}lion", f"a 1{invisible}5 km walk"):
         assert [(a.text, a.value) for a in find_numbers(text) if a.kind == "quantity"] == []
         assert parse_quantity(text.split("of ")[-1]) is None
+
+
+GOLF = ("Kisner reached -5 and the top of the leaderboard thanks to birdies through 13, 14 and 15. Johnson "
+        "carded a +5 round of 76. Koepka scorched through the back nine with five birdies, but a run of bogey, "
+        "par, bogey (6-5-5) left him at 72.")
+
+
+def test_golf_scores_are_strokes_and_holes_are_labels() -> None:
+    found = {(a.text, a.unit, a.kind) for a in find_numbers(GOLF)}
+    for score in ("-5", "+5", "76", "6", "5"):
+        assert (score, "other:stroke", "quantity") in found, (score, sorted(found))
+    for hole in ("13", "14", "15", "nine"):
+        assert (hole, "count", "identifier") in found, (hole, sorted(found))
+    assert ("five", "count", "quantity") in found  # five birdies: a count
+
+
+def test_signed_numbers_outside_golf_stay_counts() -> None:
+    assert [(a.text, a.value, a.unit) for a in find_numbers("the index moved -5 and then +5 points")][:1] == [
+        ("-5", -5, "count")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "kind"),
+    [
+        ("deputies responded to the 4400 block of Baptist Road", "4400", "identifier"),
+        ("in two easy steps:\n1. Tap in your navigation bar.", "1", "identifier"),
+    ],
+)
+def test_addresses_and_list_marks_are_labels(text: str, span: str, kind: str) -> None:
+    assert (span, kind) in [(a.text, a.kind) for a in find_numbers(text)]
+
+
+@pytest.mark.parametrize("text", ["neck and neck in the primary two weeks ago", "a year later they met",
+                                  "three days earlier"])
+def test_relative_time_references_are_not_figures(text: str) -> None:
+    assert [a for a in find_numbers(text) if a.kind == "quantity"] == []
+
+
+def test_a_point_lead_among_percentages_is_percentage_points() -> None:
+    text = "Bloomberg won 51 percent to 46 percent, short of the 16-point lead polls gave him."
+    assert ("16-point", "percentage_point") in [(a.text, a.unit) for a in find_numbers(text)]
+    assert [(a.text, a.unit) for a in find_numbers("a 10-point plan")] == [("10-point", "other:point")]
+
+
+def test_number_dense_text_reads_the_same_in_place() -> None:
+    # parse_quantity_at reads a bounded window; on text packed with numbers it agrees with the full scan.
+    from extract.anchors.numbers import parse_quantity_at
+
+    text = " ".join(["12", "3.5%", "$4.5 billion", "7-2", "45 km", "between 5 and 6", "A$3m", "-5",
+                     "half of them", "from $370,000 to $5.5 million", "256GB", "four of the nine"] * 20)
+    for a in find_numbers(text):
+        if a.kind == "quantity":
+            assert parse_quantity_at(text, a.start, a.end) == (a.value, a.value_high, a.unit, a.qualifier), a

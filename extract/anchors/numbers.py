@@ -702,7 +702,8 @@ def _scan(text: str, start: int, stop: int) -> list[NumberAnchor]:
     pos, floor = start, max(0, start - _LOOK_BACK)
     last_digit = _LAST_DIGIT.search(text, floor, start)
     floor = last_digit.end() if last_digit else floor  # the end of whatever number came before
-    while (cand := _CAND.search(text, pos, stop)) is not None:
+    reach = stop + 32  # a candidate's own look-ahead ("half" then a space) may pass ``stop``; the search may not
+    while (cand := _CAND.search(text, pos, reach)) is not None and cand.start() < stop:
         if cand.group(1) is not None:  # "half of", "more than a minute": number words without digits
             word = _word_quantity(text, cand, floor)
             if word is None:
