@@ -395,6 +395,8 @@ def test_units_and_currencies(text: str, span: str, value: float, unit: str, hig
     [
         ("a 63-year-old teacher", ("63-year-old", 63, "year")),
         ("Jacob Daniel Burke, 51, of Taneytown", ("51", 51, "year")),
+        ("Smith, aged 45, said", ("45", 45, "year")),
+        ("Jones (45) said", ("45", 45, "year")),
         ("32 killed, half of them civilians", ("half", 50, "percent")),
         ("less than half of the votes", ("less than half", 50, "percent")),
         ("not seen in a half-century", ("a half-century", 50, "year")),
@@ -502,3 +504,8 @@ def test_number_dense_text_reads_the_same_in_place() -> None:
     for a in find_numbers(text):
         if a.kind == "quantity":
             assert parse_quantity_at(text, a.start, a.end) == (a.value, a.value_high, a.unit, a.qualifier), a
+
+
+def test_two_currencies_are_two_figures() -> None:
+    assert [(a.text, a.unit) for a in find_numbers("from £1.2m and €500,000")] == [("£1.2m", "GBP"),
+                                                                                   ("€500,000", "EUR")]

@@ -363,6 +363,7 @@ class _Range:
     low: Decimal
     high: Decimal
     start2: int = 0  # where the second number starts
+    cur2: str = ""  # the currency written before the second number ("$5.5 million")
 
 
 def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, between: str) -> _Range | None:
@@ -390,14 +391,14 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
     small = c.plain and c2.plain and v1 < 100 and v2 < 100 and scale is None and scale2 is None
     if dash and small and (v1 >= v2 or _SCORE_AFTER.match(text, end2) or _SCORE_BEFORE.search(left)):
         return _Range("score", end2, v1, v2, c2.start)
-    if conn == "and" and not between and scale2 is None and not _PCT_AFTER.match(text, end2):
+    if conn == "and" and between != "between" and scale2 is None and not _PCT_AFTER.match(text, end2):
         return None
     if conn == "to" and _CHANGE_BEFORE.search(left[-40:]):
         return None  # "rose from 3% to 4%": two figures, not a range
     # "1.2 and 1.35 billion" share the scale; "$370,000 to $5.5 million" does not
     shared = scale2 if scale is None and v1 < v2 else scale
     low, high = v1 * (shared or 1), v2 * (scale2 or scale or 1)
-    return _Range("range", end2, low, high) if high > low else None
+    return _Range("range", end2, low, high, c2.start, (rm.group("cur2") or "").strip()) if high > low else None
 
 
 _CENTS: Final = "cents"  # a unit marker: "61 cents", "2.5p"; the currency comes from the money before it
@@ -515,7 +516,7 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
     if _FRACTION_AFTER.match(text, c.end):
         return []  # "two-thirds", "one quarter": fractions are not counts
     scale, end = _scale_of(text, c)
-    between = lp["between"][1].lower() if "between" in lp else ""
+    between = lp["between"][1].strip().lower() if "between" in lp else ""
     rng = _range(text, c, end, scale, outer, between)
     if rng is not None and rng.kind == "score":  # "won 3-1": each side's goals are a count
         second = _read_core(text, rng.start2)
@@ -525,6 +526,9 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
     if rng is not None and rng.kind == "years":
         start = base + lp["between"][0] if between else c.start
         return [_mk(text, start, rng.end, rng.low, kind="year", high=rng.high)]
+    if rng is not None and rng.cur2 and money_before(rng.cur2) != money_before(lp.get("cur", (0, ""))[1]):
+        rng = None  # "£1.2m and €500,000": two sums in two currencies, no range
+        scale, end = _scale_of(text, c)
     end = rng.end if rng else end
     money = scale is not None or (_POUNDS_AFTER.match(text, end) is not None and _STERLING.search(
         text, max(0, c.start - _CONTEXT_CHARS), c.start) is not None)
@@ -550,8 +554,9 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
             return [_mk(text, c.start, c.end, c.value, kind="year")]  # "the 2015 fires", "a 2016 study"
         if _NUMBER_BEFORE.search(left[-8:]) and c.value < 100:
             return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "number one target"
-        if c.plain and not lp and c.value < 120 and _AGE_NAME_BEFORE.search(left) and \
-                _AGE_AFTER.match(text, c.end):
+        if c.plain and not lp and c.value < 120 and ((_AGE_NAME_BEFORE.search(left) and _AGE_AFTER.match(
+                text, c.end)) or _AGED_BEFORE.search(left[-8:]) or (left.endswith("(") and _AGE_PAREN.search(
+                left) and text[c.end:c.end + 1] == ")")):
             return [_mk(text, c.start, c.end, c.value, "year")]  # "Jacob Burke, 51, of Taneytown"
         if c.plain and not lp and c.value >= 100 and _PRODUCT_AFTER.match(text, c.end):
             return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 787 Dreamliner"
@@ -640,6 +645,8 @@ def _golf_reading(text: str, c: _Core, lp: dict[str, tuple[int, str]], outer: st
 
 _AGE_NAME_BEFORE: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+,[ \t]\Z")
 _AGE_AFTER: Final = re.compile(r"[ \t]?,")
+_AGED_BEFORE: Final = re.compile(r"\b(?i:aged)[ \t]+\Z")
+_AGE_PAREN: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+[ \t]\(\Z")  # "Jones (45)"
 # "the 787 Dreamliner": a model number before a capitalised singular name. Not a group of people written with
 # a capital ("16 Taliban", "300 Israeli troops", "5 Democrats"), nor a count of a plural noun after it.
 _PRODUCT_AFTER: Final = re.compile(r"[ \t](?!(?:" + _MONTHS + r")\b)[A-Z][a-z]+[A-Za-z]*(?<!s)(?<!an)(?<!i)"
