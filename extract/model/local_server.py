@@ -27,6 +27,25 @@ from types import TracebackType
 from extract.errors import ConfigError
 
 _POLL_SECONDS = 0.5
+_WATCHED = """
+import os, runpy, sys, threading, time
+parent = {parent}
+def watch():
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+threading.Thread(target=watch, daemon=True).start()
+sys.argv[0] = "{module}"
+runpy.run_module("{module}", run_name="__main__", alter_sys=True)
+"""
+
+
+def watched(module: str) -> list[str]:
+    """The command that runs ``python -m module`` with a watch on its parent: when newsfacts dies, even by
+    kill -9, the child is handed to another parent and stops itself, so a killed run leaves no model
+    server behind (the server runs in a session of its own, so no signal of ours reaches it)."""
+    code = _WATCHED.replace("{module}", module).replace("{parent}", str(os.getpid()))
+    return [sys.executable, "-c", code]
 
 
 def locate_model(name: str) -> Path:
@@ -106,7 +125,7 @@ class LocalServer:
         if not llama_server_available():
             raise ConfigError("the local backend needs llama-cpp-python[server]: run scripts/setup-local")
         command = [
-            sys.executable, "-m", "llama_cpp.server", "--model", str(self.model_path),
+            *watched("llama_cpp.server"), "--model", str(self.model_path),
             "--model_alias", self.alias, "--host", "127.0.0.1", "--port", str(self.port),
             "--n_ctx", str(self.n_ctx), "--n_threads", str(self.n_threads), "--n_threads_batch",
             str(self.n_threads), "--verbose", "False",
