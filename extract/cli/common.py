@@ -71,7 +71,8 @@ def model_options(command: _F) -> _F:
         click.option("--cache-dir", type=click.Path(path_type=Path), default=None,
                      help="Where model answers are cached [EXTRACT_CACHE_DIR; default ~/.cache/newsfacts]."),
         click.option("--timeout", type=float, default=None,
-                     help="Seconds to wait for one model answer [EXTRACT_TIMEOUT; default 60, 600 in full]."),
+                     help="Seconds one request to the model may take, its whole answer included (a request that "
+                     "times out is tried once more) [EXTRACT_TIMEOUT; default 60, 600 in full]."),
         click.option("--max-answer-tokens", type=click.IntRange(min=16), default=None,
                      help="Cap on the tokens of one answer [EXTRACT_MAX_ANSWER_TOKENS; default 6000 in full]."),
     ]

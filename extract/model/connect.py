@@ -5,6 +5,7 @@ embedded server and its model package are both installed, else ``rules``. ``--ex
 ``assist`` (small constrained questions) for the packaged tiny models and ``full`` (the model fills the
 article's facts) for every other model; ``rules`` asks nothing. :func:`open_model` yields the chosen
 :class:`~extract.model.client.Model` and stops the embedded server, if it started one, when the block ends.
+Its openai client holds every request, answer included, to the timeout (:mod:`extract.model.deadline`).
 """
 
 from __future__ import annotations
@@ -139,6 +140,7 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
     if chosen.extraction == "rules" or chosen.backend == "rules":
         yield NoModel()
         return
+
     def warn(message: str) -> None:
         if log is not None:
             log(f"warning: {message}")
