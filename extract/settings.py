@@ -136,9 +136,10 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
     path = pyproject or Path("pyproject.toml")
+    label = str(path) if pyproject is not None else "./pyproject.toml"
     notes: list[str] = []
     merged: dict[str, tuple[Any, str]] = {}  # name -> (value, where it came from)
-    merged.update(_from_pyproject(path))
+    merged.update(_from_pyproject(path, label))
     merged.update(_from_environ(env, notes))
     merged.update({k: (v, _flag_name(k)) for k, v in (flags or {}).items() if v is not None})
     hints = get_type_hints(Settings)
@@ -157,7 +158,7 @@ def load_settings(
     if _withhold_key(values, merged):
         values["api_key"] = None
         notes.append(
-            f"{merged['api_key'][1]} is not sent to {_host(values['base_url'])}, the base_url that {path} sets: "
+            f"{merged['api_key'][1]} is not sent to {_host(values['base_url'])}, the base_url that {label} sets: "
             "a file in the folder you run in could send your key anywhere. To use that server with the key, "
             "pass --base-url or set OPENAI_BASE_URL, or pass --trust-file-base-url"
         )
@@ -208,15 +209,15 @@ def _from_environ(env: Mapping[str, str], notes: list[str]) -> dict[str, tuple[A
     return values
 
 
-def _from_pyproject(path: Path) -> dict[str, tuple[Any, str]]:
+def _from_pyproject(path: Path, label: str) -> dict[str, tuple[Any, str]]:
     if not path.is_file():
         return {}
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-        raise ConfigError(f"{path}: cannot read [tool.extract]: {err}", original=err) from err
+        raise ConfigError(f"{label}: cannot read [tool.extract]: {err}", original=err) from err
     table = data.get("tool", {}).get("extract", {})
-    where = f"{path} [tool.extract]"
+    where = f"{label} [tool.extract]"
     if not isinstance(table, dict):
         raise ConfigError(f"{where}: must be a table of settings")
     values: dict[str, tuple[Any, str]] = {}

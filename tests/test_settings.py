@@ -177,3 +177,10 @@ def test_a_planted_pyproject_never_receives_the_key(
     else:
         assert all(KEY not in header for header in seen)
         assert result.stderr.count("warning: OPENAI_API_KEY is not sent to http://127.0.0.1:") == 1
+
+
+def test_the_file_of_the_working_directory_is_named_as_such(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    file_with(tmp_path, "tiemout = 5\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(ConfigError, match=r"^\./pyproject\.toml \[tool\.extract\]: unknown setting 'tiemout'"):
+        load_settings(environ={})
