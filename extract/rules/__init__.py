@@ -6,6 +6,7 @@ for ``--backend rules``; with a model, the drafts carry the open questions (``St
 that the ask stage settles, and the rules' answer stays as the fallback.
 
 One module per concern: ``drafts`` (the records and the cast), ``attribution`` (statements),
+``speakers`` (who is the subject of a speech verb, what "he", "it" and "the company" point back at),
 ``events``, ``figures``, and ``common`` (what they share).
 """
 
