@@ -49,6 +49,7 @@ SUFFIXES = frozenset("Jr. Jr Sr. Sr II III IV V".split())
 TITLES = tuple(sorted(TITLE_HEADS))
 _POSSESSIVE = re.compile(r"[’']s?$")
 _POSSESSIVE_LEAD = re.compile(r"^[A-Z][\w-]*[’']s\s+")
+_POSSESSOR_WORD = re.compile(r"(?<![\w’'])([A-Z][\w-]*)[’']s\s")
 _NOT_NAMES = frozenset(
     "a an the this that these those it its he she they we i you his her their our my your there here "
     "however but and or so yet meanwhile nonetheless nevertheless despite although though while when "
@@ -57,7 +58,8 @@ _NOT_NAMES = frozenset(
     "tuesday wednesday thursday friday saturday sunday january february march april may june july august "
     "september october november december today yesterday tomorrow read more subscribe details previous "
     "recommended therefore thus hence moreover furthermore instead indeed overall finally first second "
-    "third asked speaking separately elsewhere now once what why how who where".split()
+    "third asked speaking separately elsewhere now once what why how who where both each every some many "
+    "several few another either neither any".split()
 )
 _ORG_WORDS = re.compile(
     r"\b(Institute|Ministry|Bank|Council|Court|Party|Agency|Forces|Office|Government|University|Company|"
@@ -107,8 +109,11 @@ _DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ic", "ite", "ni")
 _PLACE_STEMS = frozenset(place.rstrip("aey") for place in _PLACES if len(place) > 3)
 
 
-# "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —": place, date and outlet.
-DATELINE = re.compile(r"^[A-Z][A-Z .'’-]+,(?:[ \w.,]{0,40}?)\([^()\n]{1,40}\)\s*[-–—]+\s*", re.MULTILINE)
+# "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —", "MOSCOW (Sputnik) – ":
+# place, date and outlet, at a line start or after the scraper's "date YYYY-MM-DD" prefix.
+DATELINE = re.compile(r"(?:^|(?<=^ date \d{4}-\d{2}-\d{2} )|(?<=^date \d{4}-\d{2}-\d{2} ))"
+                      r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*"
+                      r"(?:,[ \w.,]{0,40}?)?\s*\([^()\n]{1,40}\)\s*[-–—:]+\s*", re.MULTILINE)
 
 
 def find_names(text: str) -> list[NameAnchor]:
@@ -133,6 +138,8 @@ def find_names(text: str) -> list[NameAnchor]:
     # capitalises it mid-sentence, or a cue says what it is.
     mid_sentence = {a.name for a in candidates if not _sentence_initial(text, a.start)}
     mid_sentence |= {a.name.split()[-1] for a in candidates if " " in a.name}
+    # ... or as a possessor mid-sentence: "Jeep’s Hellcat-powered SUV", then "Jeep is touting".
+    mid_sentence |= {m.group(1) for m in _POSSESSOR_WORD.finditer(text) if not _sentence_initial(text, m.start())}
     return [
         a for a in candidates
         if " " in a.name or a.kind != "unknown" or a.title or a.name in mid_sentence
@@ -155,8 +162,9 @@ def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
         words = words[1:]
     if not words or len(words) > _MAX_WORDS:
         return None
-    # ... and trailing ones, where a dotted abbreviation ran on into the next sentence: "the U.S. It".
-    while len(words) > 1 and words[-1].lower() in _NOT_NAMES:
+    # ... and trailing ones, where a dotted abbreviation ran on into the next sentence: "the U.S. It"; an
+    # all-capitals word stays ("USA TODAY").
+    while len(words) > 1 and words[-1].lower() in _NOT_NAMES and not (words[-1].isupper() and len(words[-1]) > 1):
         end = start + text[start:end].rindex(words[-1])
         while end > start and text[end - 1].isspace():
             end -= 1

@@ -17,7 +17,8 @@ _PARAGRAPH = re.compile(r"[^\n]+")
 _SENTENCE_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+|$)")
 _ABBREVIATIONS = frozenset(
     "mr mrs ms dr prof gen col lt sgt capt rev st sen rep gov pres jr sr inc ltd corp co no vs etc jan "
-    "feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m approx dept est fig".split()
+    "feb mar apr jun jul aug sep sept oct nov dec u.s u.k u.n e.u a.m p.m approx dept est fig coun det maj "
+    "brig supt insp cpl cmdr adm cllr atty supt mt ft".split()
 )
 _PROMO = re.compile(
     r"\b(subscribe|sign up|newsletter|click here|all rights reserved|cookies?\b|follow us|read more|"

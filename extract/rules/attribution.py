@@ -156,7 +156,7 @@ def _quote_speaker(
         if PRONOUN_SUBJECT.search(text, start, verb_at):
             return he_said(text, start, anchors, cast, previous), False
         if IT_SUBJECT.search(text, start, verb_at):
-            return it_said(text, sentence, anchors, cast), False
+            return it_said(text, sentence, anchors, cast, verb.group()), False
         described = described_subject(text, sentence.start, verb_at, anchors, cast)
         if described:
             return described, True
@@ -185,7 +185,7 @@ def _attribution_after(
         return he_said(text, quote.start, anchors, cast, previous)
     if re.match(r"\s*,?\s*it\b", after, re.IGNORECASE):
         return it_said(text, next((s for s in anchors.sentences if s.start <= quote.start < s.end), None),
-                        anchors, cast)
+                       anchors, cast, verb.group())
     following = [n for n in speakers if verb_at < n.start <= verb_at + 60]
     if following and not after[: verb.start()].strip(" ,”’\"'"):
         return cast.canonical(following[0])

@@ -12,29 +12,64 @@ from collections.abc import Sequence
 from extract.anchors import QuoteAnchor, Sentence, TimeAnchor
 from extract.lexicon import DENIAL_VERBS, SPEECH_VERBS
 
-SPEECH = re.compile(rf"(?<!\bbeen )(?<!\bwas )(?<!\bwere )(?<!\bis )(?<!\bare )\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
+SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS}|{DENIAL_VERBS})\b")
+# A past form right after one of these is passive ("was said to be", "have been reported to CDC"): no
+# speaker speaks. An -ing form after one of them is progressive and speaks ("Jeep is touting").
+_PASSIVE_BEFORE = re.compile(r"\b(?:been|was|were|is|are|be|being)\s+\Z", re.IGNORECASE)
+# An -ing form speaks for the subject after a comma, "and" or an auxiliary ("..., saying", "is touting");
+# after a noun it describes the noun: "papers claiming to have tested", "a letter warning of".
+_ING_SPEAKS_AFTER = re.compile(r"(?:,|\b(?:and|is|are|was|were|been|be|by|after|before|without|while|also|"
+                               r"then|again|repeatedly|publicly|later))\s+\Z", re.IGNORECASE)
 # A speech word right after one of these is a noun or an adjective: "with states", "36 states", "of
 # confirmed cases", "the claims", "its statement".
 _NOT_VERB_BEFORE = re.compile(
     r"(?:\b(?:the|a|an|with|by|of|to|from|for|in|on|at|these|those|its|their|his|her|our|newly|all|many|"
-    r"other|some|most|several|no)|\d)\s+\Z",
+    r"other|some|most|several|no|following)|\d)\s+\Z",
     re.IGNORECASE,
 )
-
 # Speech verbs in a sense that reports no speech: "a deputy responded to the 4400 block", "asked to leave".
 _NOT_SPEECH_AFTER = re.compile(r"(?:responded|replied) to (?:the|a|an|reports?|calls?|\d)|asked to\b|"
                                r"(?:stated|states) (?:goal|aim|purpose|policy|reason)|"
                                r"conceded (?:just |only )?(?:\d|a |an |one|two|three|four|five|six|seven|eight|"
-                               r"nine|ten|goals?|points?|runs?|seats?)")
+                               r"nine|ten|goals?|points?|runs?|seats?)|"
+                               r"(?:reveals|reports|claims|states|calls|says) (?:on|of|from|about|in|at)\b")
+# "states" is a verb only before what is stated ("the report states that"); otherwise the noun.
+_STATES_AS_VERB = re.compile(r"states(?=\s+(?:that\b|the\b)|\s*:)")
+_LOOK_BACK = 14
 
 
 def find_speech(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
-    """The first speech or denial verb in ``text[pos:endpos]`` used as a verb, not as a noun ("the states")
-    or an adjective ("of confirmed cases")."""
+    """The first speech or denial verb in ``text[pos:endpos]`` used as a verb: not a noun ("the states"), an
+    adjective ("of confirmed cases"), a passive ("was said to be") or a participle that describes a noun
+    ("papers claiming to have tested")."""
     end = len(text) if endpos is None else endpos
     while (match := SPEECH.search(text, pos, end)) is not None:
-        if not _NOT_VERB_BEFORE.search(text, max(0, match.start() - 12), match.start()) \
-                and not _NOT_SPEECH_AFTER.match(text, match.start(), end):
+        before = max(0, match.start() - _LOOK_BACK)
+        word = match.group()
+        if word.endswith("ing"):
+            speaks = bool(_ING_SPEAKS_AFTER.search(text, before, match.start()))
+        else:
+            speaks = not _PASSIVE_BEFORE.search(text, before, match.start()) \
+                and not _NOT_VERB_BEFORE.search(text, before, match.start()) \
+                and (word != "states" or bool(_STATES_AS_VERB.match(text, match.start(), end)))
+        if speaks and not _NOT_SPEECH_AFTER.match(text, match.start(), end):
+            return match
+        pos = match.end()
+    return None
+
+
+# A subordinate clause that holds the verb: "... erupted with cheers when poll officials announced",
+# "While Baku maintains ...", "shaken by the loss when asked": its speech act is not the sentence's.
+_SUBORDINATE = re.compile(r"\b(?:when|whenever|while|because|although|though|whereas|unless|if)\b[^,;:—–]*\Z",
+                          re.IGNORECASE)
+
+
+def find_main_speech(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[str] | None:
+    """The first speech verb of a main clause: :func:`find_speech`, skipping verbs inside a clause that
+    "when", "while", "because" or "if" opens and no comma has closed."""
+    end = len(text) if endpos is None else endpos
+    while (match := find_speech(text, pos, end)) is not None:
+        if not _SUBORDINATE.search(text, max(0, match.start() - 200), match.start()):
             return match
         pos = match.end()
     return None

@@ -80,7 +80,10 @@ class Cast:
             if text[name.end : following.start] == " (" and text[following.end : following.end + 1] == ")" \
                     and following.name.isupper():
                 cast.short_forms[name.name] = following.name
+        standalone: set[str] = set()  # one-word names used before any full name they could stand for
         for name in names:
+            if " " not in name.name and name.kind != "place":
+                standalone.add(name.name)
             if name.kind == "organisation":
                 cast.organisations.add(name.name)
             elif name.kind != "place" and (name.kind == "person" or len(name.name.split()) >= 2):
@@ -88,7 +91,11 @@ class Cast:
                 if len(name.name) > len(cast.people.get(key, "")):
                     cast.people[key] = name.name
                 words = name.name.split()
-                if len(words) >= 2:
+                if 2 <= len(words) <= 3 and not any(w.isupper() or not w.isalpha() for w in words) \
+                        and words[0] not in standalone:
+                    # a name that reads as a person's, family name first ("Nguyen Thanh Binh"), met before
+                    # its short form; not a model name ("Jeep Grand Cherokee SRT Trackhawk") nor "Dodge
+                    # Demon" after "Dodge" alone
                     cast.given_first.setdefault(words[0], name.name)
         return cast
 

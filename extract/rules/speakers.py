@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extract.anchors import Anchors, NameAnchor, QuoteAnchor, Sentence
 from extract.anchors.names import speaks_as_state, surname
-from extract.rules.common import find_speech, outside_quotes
+from extract.rules.common import find_main_speech, outside_quotes
 from extract.rules.drafts import Cast
 
 ACCORDING = re.compile(r"\b[Aa]ccording to (?:the |a |an )?([^,.;:]{2,90}?)(?:,|\.|;|$)")
@@ -28,6 +28,8 @@ _SOURCE_NOUN = re.compile(
 )
 PRONOUN_SUBJECT = re.compile(r"\b(?:He|She|he|she)\b")
 IT_SUBJECT = re.compile(r"\b(?:It|it)\s+(?:(?:also|then|later|further|has|had)\s+)*$")
+
+
 @dataclass(frozen=True)
 class Previous:
     paragraph: int
@@ -57,6 +59,14 @@ def speaker_names(anchors: Anchors, cast: Cast, start: int, end: int) -> list[Na
     """The names in ``[start, end)`` that can speak and stand outside every quotation."""
     return [n for n in anchors.names if start <= n.start < end and cast.is_speaker(n)
             and not quoted(n.start, anchors.quotes)]
+
+
+def _bare_subject(text: str, anchors: Anchors, sentence: Sentence, verb_at: int) -> list[NameAnchor]:
+    """A one-word name the cast does not know, right before the verb: "Dodge has confirmed", "Jeep is
+    touting" (a company, a brand, a club); never a place."""
+    return [n for n in anchors.names if sentence.start <= n.start < verb_at and n.kind == "unknown"
+            and " " not in n.name and not quoted(n.start, anchors.quotes)
+            and _ADJACENT.fullmatch(text[n.end : verb_at])]
 
 
 def quoted(pos: int, quotes: Sequence[QuoteAnchor]) -> bool:
@@ -89,9 +99,11 @@ _DOCUMENTS = re.compile(r"\b(?:memo|letter|statement|release|e-?mail|post|tweet|
                         re.IGNORECASE)
 
 
-def it_said(text: str, sentence: Sentence | None, anchors: Anchors, cast: Cast) -> str | None:
+def it_said(text: str, sentence: Sentence | None, anchors: Anchors, cast: Cast, verb: str | None = None) -> str | None:
     """Who "it said" is: the sender of a document the sentence before mentions ("Bascobert sent a memo ...
-    It said"), else the nearest organisation named before (a company, a newspaper, an agency)."""
+    It said"), else the organisation that spoke in the sentence before (with the same verb when it has one:
+    "the Berlin Marathon tweeted ..., per CNN. ... it tweeted"), else the nearest organisation named before
+    (a company, a newspaper, an agency)."""
     if sentence is None:
         return None
     earlier = [s for s in anchors.sentences if s.end <= sentence.start and not s.boilerplate][-1:]
@@ -99,42 +111,85 @@ def it_said(text: str, sentence: Sentence | None, anchors: Anchors, cast: Cast) 
         subject = speaker_names(anchors, cast, earlier[0].start, earlier[0].end)
         if subject:
             return cast.canonical(subject_of(text, subject, subject[-1].end))
-    organisations = [n for n in speaker_names(anchors, cast, 0, sentence.start)
-                     if n.kind != "person" and not n.title and n.name not in cast.given_first
-                     and surname(n.name) not in cast.people]
+    if earlier:
+        spoke = _organisation_that_spoke(text, earlier[0], anchors, cast, verb)
+        if spoke is not None:
+            return spoke
+    organisations = [n for n in speaker_names(anchors, cast, 0, sentence.start) if _organisation_like(n, cast)]
     return cast.canonical(organisations[-1]) if organisations else None
 
 
-def subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast) -> tuple[str | None, int | None]:
-    """The name before the first speech verb outside quotes, and where that verb is.
+def _organisation_like(name: NameAnchor, cast: Cast) -> bool:
+    return name.kind != "person" and not name.title and name.name not in cast.given_first \
+        and surname(name.name) not in cast.people
 
-    Also reads a sentence-final attribution ("..., an unnamed government official said.") and an
-    inverted one ("..., reports the Wall Street Journal, ...")."""
+
+def _organisation_that_spoke(
+    text: str, sentence: Sentence, anchors: Anchors, cast: Cast, verb: str | None
+) -> str | None:
+    """The organisation subject of a speech verb in ``sentence``: of ``verb`` itself when the sentence uses
+    it, else of its first main speech verb."""
     outside = outside_quotes(text, sentence, anchors.quotes)
-    verb = find_speech(outside)
+    found = None
+    if verb:
+        found = next((m for m in re.finditer(rf"\b{re.escape(verb)}\b", outside)), None)
+    found = found or find_main_speech(outside)
+    if found is None:
+        return None
+    verb_at = sentence.start + found.start()
+    names = [n for n in speaker_names(anchors, cast, sentence.start, verb_at)
+             if _AUX_ONLY.fullmatch(text[n.end : verb_at])]
+    if names and _organisation_like(names[-1], cast):
+        return cast.canonical(names[-1])
+    return None
+
+
+def subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast) -> tuple[str | None, int | None]:
+    """The name before the first main-clause speech verb outside quotes, and where that verb is.
+
+    Also reads a sentence-final attribution ("..., an unnamed government official said."), an inverted one
+    ("..., reports the Wall Street Journal, ..."), and a described subject ("Councilmen we talked to say",
+    "..., and in the charging documents the deputy noted")."""
+    outside = outside_quotes(text, sentence, anchors.quotes)
+    verb = find_main_speech(outside)
     if verb is None:
         return None, None
     verb_at = sentence.start + verb.start()
+    cited = _cited(text, sentence.start, outside, verb.end(), anchors, cast)
+    if cited is not None:
+        return cited, verb_at
     final = _final_attribution(text, sentence, outside, verb, anchors, cast)
     if final is not None:
         return final, verb_at
-    names = speaker_names(anchors, cast, sentence.start, verb_at)
+    names = speaker_names(anchors, cast, sentence.start, verb_at) or _bare_subject(text, anchors, sentence, verb_at)
     if names and not modifies_noun(text, names[-1], verb_at):
         return cast.canonical(subject_of(text, names, verb_at)), verb_at
     if PRONOUN_SUBJECT.search(outside[: verb.start()]):
         return last_person_before(text, sentence.start, anchors, cast), verb_at
     if IT_SUBJECT.match(outside[: verb.start()].strip() + " "):
-        return it_said(text, sentence, anchors, cast), verb_at
+        return it_said(text, sentence, anchors, cast, verb.group()), verb_at
     if re.search(r",\s*$", outside[: verb.start()]):
         after = speaker_names(anchors, cast, sentence.start + verb.end(), sentence.start + verb.end() + 30)
         if after and not text[sentence.start + verb.end() : after[0].start].strip(" the"):
             return cast.canonical(after[0]), verb_at  # inverted: "..., reports the Wall Street Journal"
-    return described_subject(text, sentence.start, verb_at, anchors, cast), verb_at
+    described = described_subject(text, sentence.start, verb_at, anchors, cast)
+    if described is None:
+        breaks = list(_CLAUSE_BREAK.finditer(outside, max(0, verb.start() - 300), verb.start()))
+        if breaks:
+            clause = breaks[-1]
+            described = described_subject(text, sentence.start + clause.end(), verb_at, anchors, cast)
+    return described, verb_at
+
+
+# Where the clause that holds a verb begins: after the last ", and", "; " or " and " before it.
+_CLAUSE_BREAK = re.compile(r"[,;]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but)\s+")
 
 
 _FINAL_TAIL = re.compile(r"^(?:\s+(?:on|in|at|late|early|last|this|earlier|later|Monday|Tuesday|Wednesday|"
                          r"Thursday|Friday|Saturday|Sunday|a|an|the|news|statement|release|conference|interview|"
-                         r"briefing|[A-Z][a-z]+))*\s*[.!?]?[\"”’]?\s*$")
+                         r"briefing|[A-Z][a-z]+))*(?:\s*,\s+[a-z]+ing\b.*|\s*[.!?]?[\"”’]?\s*)$")
+# "..., the Pajhwok news agency reported, citing a government official": the cited source speaks.
+_CITING = re.compile(r"(?:\s+[\w’'-]+){0,3}?,?\s+citing\s+(?:the\s+|a\s+|an\s+)?([^,.;:]{2,80}?)(?=[,.;:]|\s*$)")
 
 
 def _final_attribution(
@@ -153,9 +208,23 @@ def _final_attribution(
     if not phrase or len(phrase.split()) > 8:
         return None
     names = speaker_names(anchors, cast, start, sentence.start + verb.start())
-    if names:
+    if names and not modifies_noun(text, names[-1], sentence.start + verb.start()):
         return cast.canonical(subject_of(text, names, sentence.start + verb.start()))
     return described_subject(text, start, sentence.start + verb.start(), anchors, cast)
+
+
+def _cited(text: str, offset: int, outside: str, after_verb: int, anchors: Anchors, cast: Cast) -> str | None:
+    """The source a speech act relays ("reported, citing a government official"): a name in the cited
+    phrase, else the phrase when it describes a speaker ("government official", "sources")."""
+    citing = _CITING.match(outside, after_verb)
+    if citing is None:
+        return None
+    start, end = offset + citing.start(1), offset + citing.end(1)
+    names = speaker_names(anchors, cast, start, end)
+    if names:
+        return cast.canonical(names[0])
+    phrase = citing.group(1).strip()
+    return phrase if _SPEAKER_HEADS.search(phrase) or _SOURCE_NOUN.search(phrase) else None
 
 
 # Role nouns that, with "the", point back at a person already named: "the Mumbai City FC tactician".
@@ -182,17 +251,27 @@ _SPEAKER_HEADS = re.compile(
 
 
 # What may stand between a subject and its verb: "Iran has formally requested", "Baku also insisted".
-_AUX_ONLY = re.compile(r"[\s,]*(?:(?:has|have|had|also|again|then|now|later|repeatedly|\w+ly)[\s,]+)*")
+_AUX = r"(?:has|have|had|is|are|was|were|will|would|can|could|may|might|must|should|did|does|do|also|again|then|" \
+       r"now|later|repeatedly|\w+ly)"
+_AUX_ONLY = re.compile(rf"[\s,]*(?:{_AUX}[\s,]+)*")
+# Between a name and its verb: nothing but auxiliaries ("Paul Sheridan has said"), or an apposition or
+# relative clause set off by commas ("Michael Reed, New Media’s chairman and CEO, said").
+_ADJACENT = re.compile(rf"\s*(?:{_AUX}\s+)*")
+_APPOSITION = re.compile(rf"\s*,[^;:“”\"\n]{{1,120}}?,\s*(?:{_AUX}\s+)*")
 
 
 def subject_of(text: str, names: Sequence[NameAnchor], verb_at: int) -> NameAnchor:
     """The name that is the subject of a speech verb: the one right before it ("Redbank chief executive
-    Paul Sheridan said"), else the first of the clause ("Sheridan, who joined in 2019, said")."""
-    adjacent = not text[names[-1].end : verb_at].strip(" ,")
-    if adjacent and len(names) > 1 and text[names[0].end : names[0].end + 1] == "," \
-            and text[names[-1].end : verb_at].strip() == ",":
-        return names[0]  # "Michael Reed, New Media’s chairman and CEO, said": the apposition names no one
-    return names[-1] if adjacent else names[0]
+    Paul Sheridan said"), or the one an apposition follows ("Sheridan, who joined in 2019, said", "Michael
+    Reed, chairman of New Media, said"), else the first of the clause."""
+    for name in reversed(names):
+        gap = text[name.end : verb_at]
+        if _ADJACENT.fullmatch(gap) or _APPOSITION.fullmatch(gap):
+            return name
+        if gap.strip() == "," and text[max(0, name.start - 2) : name.start] == ", " \
+                and not any(other.end == name.start - 2 for other in names):
+            return name  # the name is the apposition: "Ong’s lawyer, Lee Kok Wah, said"
+    return names[0]
 
 
 def described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cast: Cast) -> str | None:
