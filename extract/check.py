@@ -21,21 +21,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
 from extract.anchors import Anchors, TimeAnchor
 from extract.anchors.numbers import parse_quantity_at
-from extract.anchors.times import inclusive_days, weekday_matches
+from extract.anchors.times import find_times, inclusive_days, weekday_matches
 from extract.validate import same_value
 from schemas import Check, Event, FeedRecord, Figure, Statement
 
-_START_WORDS = re.compile(r"\b(began|begun|started|broke out|erupted|launched|opened|kicked off)\b", re.I)
-_END_WORDS = re.compile(r"\b(ceasefire|cease-fire|truce|ended|end(?:ing)? to|took effect|came into effect|"
-                        r"concluded|halted|closed)\b", re.I)
-_SAME_THING = (
-    frozenset({"war", "conflict", "hostilities", "fighting", "campaign", "offensive", "confrontation"}),
-    frozenset({"strike", "walkout", "stoppage"}),
-    frozenset({"summit", "talks", "meeting", "conference"}),
-)
 _WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
 _DURATION_UNITS = {"day": 1}
 _ANY_YEAR = 2001  # a non-leap year for month/day pairs whose year the text does not give
@@ -166,43 +159,178 @@ def _grounded(text: str, figures: Sequence[Figure]) -> Iterable[Check]:
                         f"not {_fmt(figure.value)} {figure.unit}")
 
 
+# Words that open or close a span, and the things a span can be of. A ceasefire or truce closes a war.
+_START_CUE = re.compile(r"\b(?:began|begun|begins|beginning|started|starts|broke out|erupted|launched|opened|"
+                        r"kicked off|got under way)\b", re.I)
+_END_CUE = re.compile(r"\b(?:ended|ends|ending|end(?:ing)? to|ceasefire|cease-fire|truce|took effect|"
+                      r"came into effect|concluded|halted|closed|close of|finished|until|till|through)\b", re.I)
+_FAMILIES = {w: name for name, words in {
+    "conflict": "war wars conflict hostilities fighting campaign offensive confrontation clashes bombardment",
+    "strike": "strike strikes walkout stoppage",
+    "summit": "summit talks meeting conference negotiations",
+    "ceasefire": "ceasefire cease-fire truce",
+}.items() for w in words.split()}
+# What a duration may be the length of; "28 days to lodge an appeal" is a deadline, not a span to check.
+_THING_NOUNS = frozenset(_FAMILIES) | frozenset(
+    "trial lockdown festival tour visit siege protest protests outage closure blockade shutdown election "
+    "programme program season tournament inquiry investigation occupation operation mission crisis standoff "
+    "curfew ban suspension moratorium championship games olympics trip voyage expedition exhibition fair "
+    "hearing session recess quarantine detention emergency heatwave drought blackout evacuation "
+    "search rescue".split())
+_CLAUSE = re.compile(r";|,?\s+(?:and|while|whereas|but)\s+|,\s+(?:when|as|after|before)\s+")
+
+
+def _family(word: str) -> str:
+    w = word.lower()
+    return _FAMILIES.get(w, w[:-1] if w.endswith("s") and len(w) > 3 else w)
+
+
+def _belongs(thing: str | None, family: str, *, closing: bool) -> bool:
+    """Whether a date of ``thing`` bounds a span of ``family`` (a ceasefire closes a war, never opens it)."""
+    return thing == family or (closing and thing == "ceasefire" and family == "conflict")
+
+
+@dataclass(frozen=True, slots=True)
+class _Bound:
+    """A date the article gives as the start or the end of something, and where it was read."""
+
+    date: dt.date | None
+    role: str  # "start" or "end"
+    thing: str | None  # the family of what it bounds: conflict, strike, summit, ceasefire, or the noun itself
+    sentence: int
+    text: str
+
+
+def _bounds(anchors: Anchors, extra: frozenset[str]) -> list[_Bound]:
+    """Every date the article gives as a start or an end of something, with the thing it is of.
+
+    A date's role is the last cue between the previous date (or the sentence start) and it, else the first
+    cue after it; its thing is the last thing noun before it in its clause (clauses end at ";", "and",
+    "but", ", when"...), else before it in the sentence, else the first after it in its clause. A period
+    ("from June 13 to June 24", "between March 4 and March 13") gives both ends at once.
+    """
+    found: list[_Bound] = []
+    words = _THING_NOUNS | extra
+    for n, sentence in enumerate(anchors.sentences):
+        if sentence.boilerplate:
+            continue
+        text = sentence.text
+        times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
+                 and t.kind in ("date", "weekday", "relative", "period")]
+        if not times:
+            continue
+        things = [(m.start(), _family(m.group())) for m in re.finditer(r"[A-Za-z-]+", text)
+                  if m.group().lower() in words]
+        main = things[0][1] if things else None
+        cuts = [0, *(m.end() for m in _CLAUSE.finditer(text)), len(text) + 1]
+        for i, time in enumerate(times):
+            at = time.start - sentence.start
+            lo, hi = max(c for c in cuts if c <= at), min(c for c in cuts if c > at)
+            before_it = [w for p, w in things if p < at]  # the subject: in its clause, else earlier on
+            after_it = [w for p, w in things if at <= p < hi]
+            in_clause = [w for p, w in things if lo <= p < at]
+            thing = (in_clause or before_it or [None])[-1] or (after_it[0] if after_it else main)
+            if time.kind == "period":
+                start, end = _period_days(time)
+                found += [_Bound(start, "start", thing, n, time.text), _Bound(end, "end", thing, n, time.text)]
+                continue
+            before = text[(times[i - 1].end - sentence.start) if i else 0:at]
+            upto = times[i + 1].start - sentence.start if i + 1 < len(times) else len(text)
+            after = text[time.end - sentence.start:upto]
+            cues = [(m.end(), "start") for m in _START_CUE.finditer(before)] + [
+                (m.end(), "end") for m in _END_CUE.finditer(before)]
+            if not cues:
+                cues = [(-m.start(), "start") for m in _START_CUE.finditer(after)] + [
+                    (-m.start(), "end") for m in _END_CUE.finditer(after)]
+            if cues:
+                found.append(_Bound(_as_date(time), max(cues)[1], thing, n, time.text))
+    return found
+
+
+def _period_days(time: TimeAnchor) -> tuple[dt.date | None, dt.date | None]:
+    """Both ends of "from June 13 to June 24" / "between March 4 and March 13", dated or not."""
+    if time.date and time.date_end:
+        return dt.date.fromisoformat(time.date), dt.date.fromisoformat(time.date_end)
+    start = _as_date(time)
+    tail = re.split(r"\b(?:to|until|till|through|and)\b|[-–]", time.text)[-1]
+    ends = [t for t in find_times(tail, None) if t.day]
+    if start is None or not ends or (ends[0].day or 0) > 31:
+        return start, None
+    try:
+        return start, dt.date(start.year, ends[0].month or start.month, ends[0].day or 1)
+    except ValueError:
+        return start, None
+
+
 def _duration_vs_range(text: str, anchors: Anchors, figures: Sequence[Figure]) -> Iterable[Check]:
-    starts = _dated_near(text, anchors, _START_WORDS)
-    ends = _dated_near(text, anchors, _END_WORDS)
-    for figure in figures:
-        if figure.unit not in _DURATION_UNITS or figure.value_high is not None:
+    """A stated duration against the start and end dates the article gives for the same thing.
+
+    Both ends must be found as a pair for that thing; with one end only (or an end that cannot be dated)
+    the check is ``undetermined``, never a fail. An article that dates neither end gets no check.
+    """
+    durations = [f for f in figures if f.unit in _DURATION_UNITS and f.value_high is None]
+    if not durations:
+        return
+    nouns = {f.id: _duration_thing(text, f) for f in durations}
+    bounds = _bounds(anchors, frozenset(w for w in nouns.values() if w))
+    for figure in durations:
+        noun = nouns[figure.id]
+        if noun is None:
             continue
-        thing = (figure.about or "").split()[:1]
-        start = next((d for d, words in starts if _same_thing(thing, words)), None)
-        end = next((d for d, words in ends if d >= start), None) if start else None
-        if start is None or end is None:
+        family = _family(noun)
+        own = next((n for n, s in enumerate(anchors.sentences) if s.start <= figure.quantity.start < s.end), -1)
+        mine = sorted((b for b in bounds if _belongs(b.thing, family, closing=b.role == "end")
+                       or (b.thing is None and b.sentence == own)),
+                      key=lambda b: (b.sentence != own, b.sentence))  # its own sentence first, then in order
+        starts = [b for b in mine if b.role == "start"]
+        ends = [b for b in mine if b.role == "end"]
+        start = next((b for b in starts if b.date), None)
+        end = next((b for b in ends if b.date and start and start.date and b.date >= start.date), None)
+        value = _fmt(figure.value)
+        if start is None or end is None or start.date is None or end.date is None:
+            if starts or ends:
+                yield Check(rule="duration_vs_range", status="undetermined", target=figure.id,
+                            detail=f"{value} days: {_missing(noun, starts, ends, start)}")
             continue
-        days = inclusive_days(start, end)
-        span = f"{start:%B} {start.day} to {end:%B} {end.day}"
+        days = inclusive_days(start.date, end.date)
+        span = f"{start.date:%B} {start.date.day} to {end.date:%B} {end.date.day}"
         if round(figure.value) == days:
             yield Check(rule="duration_vs_range", status="pass", target=figure.id,
-                        detail=f"{_fmt(figure.value)} days agrees with {span} counted inclusively")
+                        detail=f"{value} days agrees with {span} counted inclusively")
         elif round(figure.value) == days - 1:
             yield Check(rule="duration_vs_range", status="warn", target=figure.id,
-                        detail=f"{_fmt(figure.value)} days matches {span} only counted exclusively ({days} inclusive)")
+                        detail=f"{value} days matches {span} only counted exclusively ({days} inclusive)")
         else:
             yield Check(rule="duration_vs_range", status="fail", target=figure.id,
-                        detail=f"{_fmt(figure.value)} days disagrees with {span}, which is {days} days inclusive")
+                        detail=f"{value} days disagrees with {span}, which is {days} days inclusive")
 
 
-def _dated_near(text: str, anchors: Anchors, cue: re.Pattern[str]) -> list[tuple[dt.date, set[str]]]:
-    """Dates (month and day known) in sentences that contain ``cue``, with the sentence's words."""
-    found: list[tuple[dt.date, set[str]]] = []
-    for sentence in anchors.sentences:
-        if sentence.boilerplate or not cue.search(sentence.text):
-            continue
-        words = set(re.findall(r"[a-z]+", sentence.text.lower()))
-        for time in anchors.times:
-            if sentence.start <= time.start < sentence.end and time.kind in ("date", "weekday", "relative"):
-                day = _as_date(time)
-                if day is not None:
-                    found.append((day, words))
-    return found
+def _missing(noun: str, starts: list[_Bound], ends: list[_Bound], start: _Bound | None) -> str:
+    """Why a duration cannot be checked: which end of the span the article does not date."""
+    if start is None and starts:
+        return f"the start of the {noun} ({starts[0].text!r}) cannot be dated"
+    if start is None:
+        return f"the article gives when the {noun} ended ({ends[0].text!r}) but not when it began"
+    if not ends:
+        return f"the article gives when the {noun} began ({start.text!r}) but not when it ended"
+    if all(b.date is None for b in ends):
+        return f"the end of the {noun} ({ends[0].text!r}) cannot be dated"
+    return f"no end date of the {noun} falls after its start ({start.text!r})"
+
+
+def _duration_thing(text: str, figure: Figure) -> str | None:
+    """What a duration is of, when it is a thing that starts and ends: the word after the number ("12-day war"),
+    the first word of ``about``, else the last one before the number in its sentence."""
+    after = re.match(r"\s*(?:of\s+)?(?:the\s+)?([A-Za-z-]+)", text[figure.quantity.end:figure.quantity.end + 40])
+    if after and after.group(1).lower() in _THING_NOUNS:
+        return after.group(1).lower()
+    about = [w.lower().strip(",.") for w in (figure.about or "").split()[:3]]
+    if about and about[0] in _THING_NOUNS:
+        return about[0]
+    # "The strike lasted 10 days": the thing named before the number in its sentence.
+    before = text[figure.evidence.start:figure.quantity.start]
+    named = [m.group().lower() for m in re.finditer(r"[A-Za-z-]+", before) if m.group().lower() in _THING_NOUNS]
+    return named[-1] if named else None
 
 
 def _as_date(time: TimeAnchor) -> dt.date | None:
@@ -211,13 +339,6 @@ def _as_date(time: TimeAnchor) -> dt.date | None:
     if time.month and time.day:
         return dt.date(time.year or _ANY_YEAR, time.month, time.day)
     return None
-
-
-def _same_thing(thing: list[str], words: set[str]) -> bool:
-    if not thing:
-        return False
-    noun = thing[0].lower()
-    return noun in words or any(noun in group and group & words for group in _SAME_THING)
 
 
 def _weekday_vs_date(times: Sequence[TimeAnchor]) -> Iterable[Check]:

@@ -147,7 +147,9 @@ class Check(_Strict):
     """One consistency check on this article; ``target`` names the item ids it looked at."""
 
     rule: str
-    status: Literal["pass", "warn", "fail"]
+    status: Literal["pass", "warn", "fail", "undetermined"] = Field(
+        description='pass, warn or fail; "undetermined" when the check found only part of what it compares '
+        '(a duration with its start date but no end date), so it can neither pass nor fail.')
     target: str
     detail: str
 

@@ -46,6 +46,59 @@ def test_duration_counted_by_subtraction_is_a_warning() -> None:
     assert check.status == "warn"
 
 
+BRIEF = "The {n}-day war ... began on June 13 and ended with a ceasefire on June 24, the ministry said.\n"
+
+
+@pytest.mark.parametrize(("n", "status"), [(12, "pass"), (11, "warn"), (10, "fail")])
+def test_start_and_end_in_one_sentence_are_read_as_a_pair(n: int, status: str) -> None:
+    """Both dates of one span: June 13 opens the war and June 24 closes it (never "June 13 to June 13")."""
+    [check] = _checks(_record(BRIEF.format(n=n)), "duration_vs_range")
+    assert check.status == status
+    assert "June 13 to June 24" in check.detail
+
+
+@pytest.mark.parametrize("text", [
+    "The strike lasted 10 days, from March 4 to March 13, the union said.\n",
+    "Between March 4 and March 13, dockworkers held a 10-day strike at the port.\n",
+    "The 10-day strike began on March 4 and ended on March 13 with a pay deal.\n",
+    "The 10-day strike began on March 4 and lasted until March 13, the union said.\n",
+    "The strike began on March 4. It lasted until March 13, ending the 10-day strike.\n",
+    "The 10-day strike began on March 4 and ended on March 13 after talks that started on March 10.\n",
+    "A 10-day summit opened on March 4 and closed on March 13 in Geneva.\n",
+])
+def test_each_way_of_stating_a_span_pairs_its_two_dates(text: str) -> None:
+    [check] = _checks(_record(text), "duration_vs_range")
+    assert (check.status, check.detail) == ("pass", "10 days agrees with March 4 to March 13 counted inclusively")
+
+
+@pytest.mark.parametrize(("text", "why"), [
+    ("The 12-day war began on June 13, officials said.\n",
+     "the article gives when the war began ('June 13') but not when it ended"),
+    ("The 12-day war ended with a ceasefire on June 24.\n",
+     "the article gives when the war ended ('June 24') but not when it began"),
+    ("The 12-day war began on June 13. The summit in Brussels ended on June 30.\n",
+     "the article gives when the war began ('June 13') but not when it ended"),
+    ("The 10-day strike began on March 3 and the talks ended on March 20.\n",
+     "the article gives when the strike began ('March 3') but not when it ended"),
+    ("The conflict, which began on June 13, saw heavy air strikes. A ceasefire came into effect earlier this "
+     "week on Tuesday, ending the 12-day war.\n",
+     "the end of the war ('earlier this week on Tuesday') cannot be dated"),
+])
+def test_a_span_with_one_end_or_the_ends_of_two_things_is_undetermined(text: str, why: str) -> None:
+    """Never a fail: a start without an end (or the end of something else) cannot contradict a duration."""
+    [check] = _checks(_record(text), "duration_vs_range")
+    assert check.status == "undetermined"
+    assert check.detail.endswith(why)
+
+
+@pytest.mark.parametrize("text", [
+    "The 12-day war devastated the region, officials said on June 30.\n",
+    "The company has 28 days to lodge an appeal, the court said on March 3.\n",
+])
+def test_a_duration_without_dates_of_its_thing_is_not_checked(text: str) -> None:
+    assert _checks(_record(text), "duration_vs_range") == []
+
+
 def test_relative_ceasefire_date_resolves_against_publication() -> None:
     text = ("The conflict, which began on June 13, saw heavy air strikes. A ceasefire came into effect earlier "
             "this week on Tuesday, ending the 12-day war.\n")
@@ -123,12 +176,18 @@ def test_seed_004_without_publication_date_leaves_tuesday_unresolved() -> None:
 
 @pytest.mark.parametrize("stem", ["001_2f07fd0f5ed94aae", "004_0c482b0b10fe7e75"])
 def test_seed_twelve_day_war_agrees_with_its_dates(stem: str) -> None:
-    """The seeds that state both the start (June 13) and the ceasefire (June 24); seed 002 states only the
-    start, so its "12-day" is checked across articles (tests/test_crosscheck.py)."""
+    """The seeds that state both the start (June 13) and the ceasefire (June 24, "earlier this week on
+    Tuesday" in 004); seed 002 states only the start (undetermined here), so its "12-day" is checked across
+    articles (tests/test_crosscheck.py)."""
     record = _seed(stem, "2025-06-26")
     twelve = {f.id for f in record.figures if f.quantity.text == "12-day"}
     verdicts = [c for c in _checks(record, "duration_vs_range") if c.target in twelve]
     assert verdicts and all(c.status == "pass" for c in verdicts), verdicts
+
+
+def test_seed_002_states_only_the_start_of_the_war() -> None:
+    [check] = _checks(_seed("002_0ebfe744452b42cc", "2025-06-26"), "duration_vs_range")
+    assert check.status == "undetermined" and "began ('June 13th') but not when it ended" in check.detail
 
 
 def test_seed_000_sipri_figure_is_grounded_with_source_and_period() -> None:
