@@ -14,14 +14,16 @@ A group is a claim that several articles state the same thing, so it needs all o
   sentences repeats an earlier record's, as a second run over the same inputs or an article pasted twice
   gives, is that article again: it is listed in ``duplicates`` and left out of the groups.
 * **The same story.** Each article's names (figure sources, speakers, actors, event places, the title and
-  the proper names of its evidence sentences; folded, titles stripped, an entity's spellings as one) must
-  share at least ``STORY_MIN`` with the other's, and articles published more than ``WINDOW_DAYS`` apart
-  (when both dates are known) are never grouped.
+  the proper names of its figure and event sentences; folded, titles stripped, an entity's spellings as
+  one; its own outlet left out) must share at least ``STORY_MIN`` with the other's, and at least a third
+  (``STORY_SHARE``) of the smaller article's: two stories that merely happen in the same country, or both
+  cite the United Nations, share a name or two but not a third of their names. Articles published more
+  than ``WINDOW_DAYS`` apart (when both dates are known) are never grouped.
 * **The same measure** (figures): the same unit, the same :class:`extract.measures.Measure` (what is
   counted or measured and whether it is a level or a change, read from the figure's own words, never one
-  shared noun), the same period, and the same subject: the names of the figure's ``about`` words, else of
-  its sentence (its source and speakers left out), else the article's leading names; two subjects share at
-  least ``min(2, size of the smaller)`` names.
+  shared noun), the same period, and the same subject: the names of the figure's ``about`` and of its
+  sentence (its source and speakers left out, unless they are all it names), else the article's leading
+  names; two subjects share at least ``min(2, size of the smaller)`` names.
 * **The same happening** (events): the same kind and phase (a war's start is not its end; a ceasefire
   agreed is not one taking effect), actors that share ``min(2, size of the smaller)`` entities (an event
   without actors only for a war or a ceasefire, matched on the story), and, for kinds that recur (calls,
@@ -42,6 +44,7 @@ groups only with a known day.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import json
 import os
@@ -74,6 +77,7 @@ from schemas.report import (
 CROSSCHECK_VERSION = "2"  # bump with the grouping rules: a resumed run then rebuilds its report
 STATE_NAME = "report.state.json"
 STORY_MIN = 2
+STORY_SHARE = 1 / 3
 WINDOW_DAYS = 14
 CANDIDATES = 50
 LEAD_NAMES = 6
@@ -239,11 +243,15 @@ class CrossChecker:
             if (key := _story_key(raw)) is not None:
                 names[key] += 1
                 self._display.setdefault(key, raw.strip())
-        texts = [raws[0], *dict.fromkeys(i.evidence.text for i in _items(rec))]
+        # The title and the sentences of figures and events (speakers are counted as mentions above).
+        said = [f.evidence.text for f in rec.figures] + [e.evidence.text for e in rec.events]
+        texts = [raws[0], *dict.fromkeys(said)]
         for text in texts:
             for start, end, key in sentences.names(text):
                 names[key] += 1
                 self._display.setdefault(key, text[start:end])
+        if rec.article.outlet and (outlet := _story_key(rec.article.outlet)):
+            names.pop(outlet, None)  # who tells the story is not what it is about
         self.articles.append(_Article(rec.article.id, _published(rec), names))
         identities = [rec.article.sha256, _fingerprint(rec)]
         first = next((self._seen[i] for i in identities if i in self._seen), None)
@@ -263,11 +271,15 @@ class CrossChecker:
         measure = figure_measure(f)
         if measure is None:
             return
-        found = sentences.names(f.evidence.text)
-        source = _story_key(f.source) if f.source else None
+        # Who or what the figure is of: the names in its ``about`` words and the other names of its sentence
+        # but its source, unless the source is all the sentence names ("Dramar Systems said revenue rose
+        # 10%"); a sentence without names takes the article's leading names.
+        spans = sentences.names(f.evidence.text)
         at = f.evidence.text.find(f.about) if f.about else -1
-        about = {k for s, e, k in found if f.about and at >= 0 and at <= s and e <= at + len(f.about)}
-        subject = frozenset(about or {k for _, _, k in found if k != source} or lead)
+        about = {k for s, e, k in spans if at >= 0 and at <= s and e <= at + len(f.about or "")}
+        found = {k for _, _, k in spans}
+        source = _story_key(f.source) if f.source else None
+        subject = frozenset(about | (found - {source}) or found or lead)
         block = self._figures.setdefault(measure.key, _Block(measure.label, f.unit))
         block.items.append(_FigItem(art, f, subject, measure.period))
 
@@ -292,31 +304,31 @@ class CrossChecker:
             a.story = frozenset(canon(k) for k in a.names)
             a.lead = frozenset(canon(k) for k, _ in a.names.most_common(LEAD_NAMES))
         short = _short_ids(a.id for a in self.articles)
-        figure_groups: list[FigureGroup] = []
+        figure_groups: list[tuple[int, FigureGroup]] = []
         for block in self._figures.values():
             for item in block.items:
                 item.keys = frozenset(canon(k) for k in item.keys)
             for members in _cluster(block.items, self._figures_match):
                 if len({m.art for m in members}) >= 2:
-                    figure_groups.append(self._figure_group(block, members, short))
-        event_groups: list[EventGroup] = []
+                    figure_groups.append((members[0].art, self._figure_group(block, members, short)))
+        event_groups: list[tuple[int, EventGroup]] = []
         for eblock in self._events.values():
             for ev in eblock.items:
                 ev.keys = frozenset(canon(k) for k in ev.keys)
             for evs in _cluster(eblock.items, self._events_match):
                 if len({m.art for m in evs}) >= 2 and any(m.known for m in evs):
-                    event_groups.append(self._event_group(eblock.label, evs, short))
-        figure_groups.sort(key=lambda g: _first_seen(g.values, self.articles))
-        event_groups.sort(key=lambda g: _first_seen(g.values, self.articles))
-        figure_groups = [g.model_copy(update={"id": f"G{i}"}) for i, g in enumerate(figure_groups, 1)]
-        event_groups = [g.model_copy(update={"id": f"D{i}"}) for i, g in enumerate(event_groups, 1)]
-        conflicts = sum(g.verdict == "conflict" for g in figure_groups) + sum(
-            g.verdict == "conflict" for g in event_groups)
+                    event_groups.append((evs[0].art, self._event_group(eblock.label, evs, short)))
+        # Numbered in feed order of their first article (a stable sort keeps block order among equals).
+        figure_groups.sort(key=lambda pair: pair[0])
+        event_groups.sort(key=lambda pair: pair[0])
+        figures = [g.model_copy(update={"id": f"G{i}"}) for i, (_, g) in enumerate(figure_groups, 1)]
+        events = [g.model_copy(update={"id": f"D{i}"}) for i, (_, g) in enumerate(event_groups, 1)]
+        conflicts = sum(g.verdict == "conflict" for g in figures) + sum(g.verdict == "conflict" for g in events)
         return Report(
-            articles=[a.id for a in self.articles], entities=entities, figure_groups=figure_groups,
-            event_groups=event_groups, duplicates=self.duplicates,
-            summary=ReportSummary(entities=len(entities), figure_groups=len(figure_groups),
-                                  event_groups=len(event_groups), conflicts=conflicts,
+            articles=[a.id for a in self.articles], entities=entities, figure_groups=figures,
+            event_groups=events, duplicates=self.duplicates,
+            summary=ReportSummary(entities=len(entities), figure_groups=len(figures),
+                                  event_groups=len(events), conflicts=conflicts,
                                   duplicates=len(self.duplicates)),
         )
 
@@ -329,7 +341,8 @@ class CrossChecker:
         x, y = self.articles[a], self.articles[b]
         if x.published and y.published and abs((x.published - y.published).days) > WINDOW_DAYS:
             return False
-        return len(x.story & y.story) >= STORY_MIN
+        shared = len(x.story & y.story)
+        return shared >= STORY_MIN and shared >= STORY_SHARE * min(len(x.story), len(y.story))
 
     def _figures_match(self, a: _FigItem, b: _FigItem) -> bool:
         return a.period == b.period and _overlap(a.keys, b.keys) and self._same_story(a.art, b.art)
@@ -398,11 +411,6 @@ class CrossChecker:
                           reason=reason)
 
 
-def _first_seen(values: Iterable[GroupValue | DatedMention], articles: list[_Article]) -> int:
-    order = {a.id: i for i, a in enumerate(articles)}
-    return min(order.get(v.article, 0) for v in values)
-
-
 def _phase(e: Event) -> str | None:
     """start / end / agreed, from the cue nearest to the event's time expression in its evidence."""
     text = e.evidence.text
@@ -446,9 +454,17 @@ def _short_ids(ids: Iterable[str]) -> dict[str, str]:
 def cross_check(records: Iterable[FeedRecord]) -> Report:
     """The cross-article consistency report of ``records`` (see the module docstring for the rules)."""
     checker = CrossChecker()
-    for rec in records:
-        checker.add(rec)
-    return checker.report()
+    # The build allocates many small objects and frees none: the cyclic collector's full passes would walk
+    # them again and again, growing the time faster than the feed. Reference counting still frees garbage.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        for rec in records:
+            checker.add(rec)
+        return checker.report()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def iter_feed(path: Path) -> Iterator[FeedRecord | InputError]:

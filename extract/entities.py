@@ -6,10 +6,12 @@ Entities (statement speakers, event actors, figure sources, over all records):
   ``extract.anchors.names.TITLES`` (with a nationality or possessive before them: "Iranian President",
   "Iran’s President") and a trailing possessive ("Pezeshkian’s") are removed. A name that is only a title
   is no mention. Names are compared folded: accents removed, lower case, hyphens and dots as spaces.
-* Two names are one entity when (1) both have 2+ words, the same surname and ``fuzz.ratio`` >= 85 on the
-  folded full names ("Massoud Pezeshkian" = "Masoud Pezeshkian"); (2) one is a lone word equal to the
-  surname of exactly one entity formed by (1) among the full names ("Pezeshkian"); (3) one is an acronym
-  (2-8 capitals) equal to the initials of the capitalised words of the other, of/for/the/and/on/in left out
+* Two names are one entity when (1) both have 2+ words, the same surname, the same initial and
+  ``fuzz.ratio`` >= 85 on the folded given names ("Massoud Pezeshkian" = "Masoud Pezeshkian"; "Ilham
+  Aliyev" and "Heydar Aliyev", or "Dramar Systems" and "Dorvelsa Systems", stay apart); (2) one is a lone
+  word equal to the surname of exactly one entity formed by (1) among the full names ("Pezeshkian"); (3)
+  one is an acronym (2-8 capitals) equal to the initials of the capitalised words of the other,
+  of/for/the/and/on/in left out
   ("SIPRI" = "Stockholm International Peace Research Institute"); an acronym also takes as a variant the
   long form written right before it in parentheses in the evidence of its own mentions ("Stockholm ...
   Institute (SIPRI)"); (4) both are organisations of 2+ words and ``fuzz.token_set_ratio`` >= 92.
@@ -32,6 +34,7 @@ events concern the same people and places; a key that is an entity's name maps t
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -43,13 +46,14 @@ from rapidfuzz import fuzz, process
 
 from extract.anchors.names import TITLES, find_names, is_demonym, surname
 from schemas.feed import FeedRecord
-from schemas.report import Entity, Mention
+from schemas.report import Entity
 
 PERSON_RATIO = 85.0
 ORG_TOKEN_SET_RATIO = 92.0
 MAX_BLOCK = 400
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def fold(text: str) -> str:
     """Lower case without accents, hyphens and dots as spaces: "Masoud Pezeshkian’s" -> "masoud pezeshkian’s"."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -109,10 +113,11 @@ class _Name:
     mentions: dict[tuple[str, str, str, str], None] = field(default_factory=dict)  # (article, item, field, text)
     titled: bool = False
     cue: str = "unknown"  # what find_names guesses: organisation, person, place, unknown
+    _display: str = ""  # the most frequent spelling, computed once spellings stop changing (resolve)
 
     @property
     def display(self) -> str:
-        return self.spellings.most_common(1)[0][0]
+        return self._display or self.spellings.most_common(1)[0][0]
 
     @property
     def words(self) -> list[str]:
@@ -179,6 +184,7 @@ def _long_form(acronym: str, evidence: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def name_key(raw: str) -> str | None:
     """The folded, cleaned key of a name ("Iran’s President Masoud Pezeshkian" -> "masoud pezeshkian"), or
     None when nothing of a name is left."""
@@ -219,6 +225,8 @@ class EntityIndex:
     def resolve(self) -> list[Entity]:
         """Merge the names into entities (see the module docstring); ids E1, E2... in order of first mention."""
         nodes = list(self._names.values())
+        for node in nodes:
+            node._display = node.spellings.most_common(1)[0][0]
         uf = _UnionFind(len(nodes))
         _merge_full_names(nodes, uf)
         _merge_lone_surnames(nodes, uf)
@@ -268,21 +276,41 @@ def resolve_entities(records: Iterable[FeedRecord]) -> tuple[list[Entity], dict[
 
 def _merge_within(nodes: list[_Name], idx: list[int], scorer: Callable[..., float], cutoff: float,
                   uf: _UnionFind) -> None:
-    """Union every pair of one block whose folded names score at least ``cutoff`` (rapidfuzz's C loop)."""
+    """Merge the names of one block that score at least ``cutoff`` with every name already merged with
+    them (complete linkage: "Dramar", "Dramarsa", "Dramarsen" cannot chain into one), first seen first."""
     keys = [nodes[i].key for i in idx]
-    for pos, i in enumerate(idx[:-1]):
-        for _, _, j in process.extract(keys[pos], keys[pos + 1:], scorer=scorer, score_cutoff=cutoff, limit=None):
-            uf.union(i, idx[pos + 1 + j])
+    close = [{pos + 1 + j for _, _, j in process.extract(keys[pos], keys[pos + 1:], scorer=scorer,
+                                                         score_cutoff=cutoff, limit=None)}
+             for pos in range(len(idx))]
+    groups: list[list[int]] = []
+    for pos in range(len(idx)):
+        home = next((g for g in groups if all(pos in close[other] for other in g)), None)
+        if home is None:
+            groups.append([pos])
+        else:
+            home.append(pos)
+            uf.union(idx[home[0]], idx[pos])
 
 
 def _merge_full_names(nodes: list[_Name], uf: _UnionFind) -> None:
-    by_surname: dict[str, list[int]] = {}
+    """Full names with one surname whose given names are spellings of one name ("Masoud"/"Massoud"):
+    compared on the given names, with the same initial, so "Dramar Systems" never joins "Dorvelsa Systems"
+    through a shared last word."""
+    by_surname: dict[str, dict[str, list[int]]] = {}
     for i, n in enumerate(nodes):
         if len(n.words) >= 2 and not n.organisation:
-            by_surname.setdefault(fold(surname(n.display)), []).append(i)
-    for idx in by_surname.values():
-        if len(idx) > 1:
-            _merge_within(nodes, idx, fuzz.ratio, PERSON_RATIO, uf)
+            last = fold(surname(n.display))
+            given = n.key[: -len(last)].strip() if n.key.endswith(last) else " ".join(n.words[:-1])
+            by_surname.setdefault(last, {}).setdefault(given[:1], []).append(i)
+    for by_initial in by_surname.values():
+        for idx in by_initial.values():
+            if len(idx) > 1:
+                _merge_within(nodes, idx, _given_ratio, PERSON_RATIO, uf)
+
+
+def _given_ratio(a: str, b: str, **_: object) -> float:
+    """fuzz.ratio of two folded full names without their (shared) last word."""
+    return fuzz.ratio(a.rsplit(" ", 1)[0], b.rsplit(" ", 1)[0])
 
 
 def _merge_lone_surnames(nodes: list[_Name], uf: _UnionFind) -> None:
@@ -344,8 +372,9 @@ def _entity(eid: str, members: list[_Name]) -> Entity:
     name = acronyms[0] if organisation and acronyms else full[0] if full else ranked[0]
     kind: Literal["person", "organisation", "unknown"] = (
         "organisation" if organisation else "person" if any(m.person for m in members) else "unknown")
-    mentions = [Mention.model_construct(article=a, item=i, field=f, text=t)
+    mentions = [{"article": a, "item": i, "field": f, "text": t}
                 for m in sorted(members, key=lambda m: m.order) for a, i, f, t in m.mentions]
-    return Entity.model_construct(id=eid, name=name, kind=kind, variants=ranked, mentions=mentions)
+    # Validated from plain dicts in one call: pydantic's core builds the nested mentions faster than Python.
+    return Entity.model_validate({"id": eid, "name": name, "kind": kind, "variants": ranked, "mentions": mentions})
 
 

@@ -60,8 +60,8 @@ STOPWORDS = frozenset(
 SYNONYMS: dict[str, str] = {}
 for _measure_name, _measure_words in {
     "conflict": "war wars conflict conflicts hostilities fighting confrontation confrontations clashes",
-    "deaths": "dead killed deaths death toll fatalities died lives",
-    "injuries": "injured wounded injuries hurt",
+    "deaths": "dead killed killing kills deaths death toll fatalities died lives",
+    "injuries": "injured injuring wounded wounding injuries hurt",
     "casualties": "casualties casualty",
     "missing": "missing unaccounted",
     "evacuated": "evacuated evacuate evacuating evacuation evacuations evacuees evacuee fled flee fleeing displaced "
