@@ -2,8 +2,12 @@
 
 Analysts check an extraction by eye before publishing it, and highlighted text is quicker to check than JSON.
 The page shows each article's text with every figure, statement and event highlighted at its evidence span,
-the item's fields in a side panel, the article's checks and rejected items, and the cross-article report
-with links back to the spans.
+the item's fields in a side panel, the article's checks (failures first) and rejected items, and the
+cross-article report (each group with the reason it was formed) with links back to the spans. A legend
+says what each colour and mark means; quotes, reported speech and denials are drawn differently, each
+statement's first and last characters are marked so neighbouring statements show where one ends, items
+proposed by the model carry a dotted underline and a "model" badge (the others "rules"), and the checks
+can be filtered (failures only, one rule) from the top bar.
 
 Offsets in the feed count Unicode code points, while the page's script would see UTF-16 strings, so all
 slicing happens here: the text is cut into non-overlapping segments, each carrying the ids of the items that
@@ -44,6 +48,8 @@ _LINE_SOURCE = re.compile(r"^(?P<path>.+):(?P<line>\d+)$")
 _ITEM_ID = re.compile(r"\b[fse]\d+\b")
 _VERDICTS = {"agree": ("pass", "agree"), "agree_within_tolerance": ("warn", "within tolerance"),
              "conflict": ("fail", "conflict"), "undetermined": ("none", "undetermined")}
+_STATUS_ORDER = ("fail", "warn", "undetermined", "pass")  # failures first
+_STATUS_CLASS = {"fail": "fail", "warn": "warn", "undetermined": "none", "pass": "pass"}
 
 
 @dataclass(frozen=True)
@@ -183,9 +189,10 @@ def render_review(records: Sequence[FeedRecord], report: Report | None, texts: d
         nav += '<li><a href="#cross-article">Across articles</a></li>'
     sub = " · ".join(_plural(n, w) for n, w in ((len(records), "article"), (count["figures"], "figure"),
                                                  (count["statements"], "statement"), (count["events"], "event")))
+    rules = sorted({c.rule for r in records for c in r.checks})
     head = (f'<header class="top"><h1>Extraction review <span class="where">{escape(title)}</span></h1>'
-            f'<p class="sub">{sub}</p><nav aria-label="Articles"><ul>{nav}</ul></nav></header>')
-    body = "".join(_article(r, texts.get(r.article.id)) for r in records)
+            f'<p class="sub">{sub}</p><nav aria-label="Articles"><ul>{nav}</ul></nav>{_filters(rules)}</header>')
+    body = _LEGEND + "".join(_article(r, texts.get(r.article.id)) for r in records)
     if report is not None:
         body += _cross_article(report, labels, known)
     template = resources.files("extract").joinpath("review_template.html").read_text(encoding="utf-8")
@@ -204,12 +211,13 @@ def _article(record: FeedRecord, text: str | None) -> str:
             f"{record.extractor.backend}" + (f" · {record.extractor.model}" if record.extractor.model else "")]
     meta_html = "".join(f"<span>{escape(m)}</span>" for m in meta if m)
     spans = item_spans(record)
+    looks = _looks(record)
     if text is not None:
-        body = f'<div class="text" data-article="{escape(aid)}">{_highlighted(aid, text, spans)}</div>'
+        body = f'<div class="text" data-article="{escape(aid)}">{_highlighted(aid, text, spans, looks)}</div>'
     else:
         body = (f'<div class="text missing" data-article="{escape(aid)}"><p class="notice">The article text is not '
                 f'available: its source could not be read again or no longer matches the recorded sha256. Each item '
-                f'is shown with its evidence.</p><ol class="evidence">{_evidence_list(aid, record)}</ol></div>')
+                f'is shown with its evidence.</p><ol class="evidence">{_evidence_list(aid, record, looks)}</ol></div>')
     details = "".join(_detail(kind, item.id, item.model_dump(mode="json")) for kind, item in _items(record))
     panel = (f'<aside class="panel" aria-label="Selected item" aria-live="polite"><p class="hint">Select a '
              f'highlight (click, or Tab then Enter) to see its fields.</p>{details}</aside>')
@@ -226,7 +234,16 @@ def _items(record: FeedRecord) -> list[tuple[Kind, Figure | Statement | Event]]:
     return [(kind, item) for kind, items in kinds for item in items]
 
 
-def _highlighted(aid: str, text: str, spans: list[Span]) -> str:
+def _looks(record: FeedRecord) -> dict[str, list[str]]:
+    """Extra classes per item: a statement's kind (quote, reported, denial), and by-model for the model's."""
+    looks: dict[str, list[str]] = {}
+    for _, item in _items(record):
+        looks[item.id] = ([item.kind] if isinstance(item, Statement) else []) + (
+            ["by-model"] if item.by == "model" else [])
+    return looks
+
+
+def _highlighted(aid: str, text: str, spans: list[Span], looks: dict[str, list[str]]) -> str:
     parts: list[str] = []
     anchored: set[str] = set()
     for seg in segments(text, spans):
@@ -241,31 +258,45 @@ def _highlighted(aid: str, text: str, spans: list[Span]) -> str:
         classes = ["hl", inner.kind, *sorted({f"also-{s.kind}" for s in seg.spans[1:] if s.kind != inner.kind})]
         if inner.quantity:
             classes.append("qty")
-        parts.append(_mark(classes, seg.items, seg.text, [s.item for s in seg.spans if s.quantity]))
+        said = [sp for sp in seg.spans if sp.kind == "statement"]
+        # The statement's kind (quote, reported, denial) shows even under a figure's sentence; by-model is
+        # the innermost item's.
+        classes += [c for c in looks.get(inner.item, []) if c == "by-model"]
+        classes += list(dict.fromkeys(c for sp in said for c in looks.get(sp.item, []) if c != "by-model"))
+        # A statement's first and last characters are marked, so two statements side by side show their seam.
+        first = [sp.item for sp in said if sp.start == seg.start]
+        classes += ["s-first"] * bool(first) + ["s-last"] * any(sp.end == seg.end for sp in said)
+        parts.append(_mark(classes, seg.items, seg.text, [s.item for s in seg.spans if s.quantity], " ".join(first)))
     return "".join(parts)
 
 
-def _evidence_list(aid: str, record: FeedRecord) -> str:
+def _evidence_list(aid: str, record: FeedRecord, looks: dict[str, list[str]]) -> str:
     rows = [(kind, item.id, item.evidence.text, item.evidence.start) for kind, item in _items(record)]
     return "".join(f'<li><span class="anchor" id="{escape(aid)}-{escape(i)}"></span><span class="off">{escape(i)} '
-                   f'@{start}</span> {_mark(["hl", kind], [i], text)}</li>'
+                   f'@{start}</span> {_mark(["hl", kind, *looks.get(i, [])], [i], text)}</li>'
                    for kind, i, text, start in sorted(rows, key=lambda r: r[3]))
 
 
-def _mark(classes: list[str], items: list[str], text: str, quantities: Sequence[str] = ()) -> str:
+def _mark(classes: list[str], items: list[str], text: str, quantities: Sequence[str] = (), first: str = "") -> str:
     """One highlight: ``data-items`` lists the items covering it, innermost first; ``data-quantity`` the
-    figures whose quantity covers it."""
+    figures whose quantity covers it; ``data-first`` the statements that start here (shown as a tag by CSS,
+    so the text itself stays exactly the article's)."""
     quantity = f' data-quantity="{escape(" ".join(quantities))}"' if quantities else ""
+    starts = f' data-first="{escape(first)}"' if first else ""
     label = f"{', '.join(items)}: {text[:60]}"
-    return (f'<mark class="{" ".join(classes)}" data-items="{escape(" ".join(items))}"{quantity} tabindex="0" '
-            f'role="button" aria-label="{escape(label)}">{escape(text)}</mark>')
+    return (f'<mark class="{" ".join(classes)}" data-items="{escape(" ".join(items))}"{quantity}{starts} '
+            f'tabindex="0" role="button" aria-label="{escape(label)}">{escape(text)}</mark>')
 
 
 def _detail(kind: str, item_id: str, fields: dict[str, Any]) -> str:
     rows = "".join(f"<dt>{escape(name)}</dt><dd>{_value(value)}</dd>" for name, value in fields.items() if name != "id")
     raw = escape(json.dumps(fields, indent=2, ensure_ascii=False))
+    by = str(fields.get("by") or "rules")
+    said = fields.get("kind") if kind == "statement" else None
+    sub = f' <span class="off">{escape(str(said))}</span>' if said else ""
     return (f'<div class="detail" data-item="{escape(item_id)}" hidden><h3><span class="key {kind}">{kind}</span> '
-            f'{escape(item_id)}</h3><dl>{rows}</dl><details><summary>JSON</summary><pre>{raw}</pre></details></div>')
+            f'{escape(item_id)}{sub} <span class="by {escape(by)}" title="who proposed it">{escape(by)}</span></h3>'
+            f'<dl>{rows}</dl><details><summary>JSON</summary><pre>{raw}</pre></details></div>')
 
 
 def _value(value: Any) -> str:
@@ -284,16 +315,60 @@ def _value(value: Any) -> str:
 
 
 def _checks(record: FeedRecord) -> str:
+    """The article's checks, failures first, each with its status and rule as data for the page's filters."""
     if not record.checks:
         return '<h3>Checks</h3><p class="empty">No checks ran on this article.</p>'
     known = {item.id for _, item in _items(record)}
-    tally = {s: sum(c.status == s for c in record.checks) for s in ("pass", "warn", "fail")}
-    summary = " ".join(f'<span class="badge {s}">{n} {s}</span>' for s, n in tally.items() if n)
+    tally = {s: sum(c.status == s for c in record.checks) for s in _STATUS_ORDER}
+    summary = " ".join(f'<span class="badge {_STATUS_CLASS[s]}">{n} {s}</span>' for s, n in tally.items() if n)
+    ordered = sorted(record.checks, key=lambda c: _STATUS_ORDER.index(c.status) if c.status in _STATUS_ORDER else 9)
     rows = "".join(
-        f'<li><span class="badge {c.status}">{c.status}</span> <code>{escape(c.rule)}</code> '
+        f'<li class="check" data-status="{escape(c.status)}" data-rule="{escape(c.rule)}">'
+        f'<span class="badge {_STATUS_CLASS.get(c.status, "none")}">{escape(c.status)}</span> '
+        f'<code>{escape(c.rule)}</code> '
         f'<span class="target">{_targets(record.article.id, c.target, known)}</span> {escape(c.detail)}</li>'
-        for c in sorted(record.checks, key=lambda c: ("fail", "warn", "pass").index(c.status)))
-    return f'<h3>Checks {summary}</h3><ul class="checks">{rows}</ul>'
+        for c in ordered)
+    return (f'<h3>Checks {summary}</h3><ul class="checks">{rows}</ul>'
+            '<p class="empty filtered" hidden>No check of this article matches the filter.</p>')
+
+
+def _filters(rules: Sequence[str]) -> str:
+    """The top bar's check filters: failures only, one rule. The page's script applies them."""
+    if not rules:
+        return ""
+    options = "".join(f'<option value="{escape(r)}">{escape(r)}</option>' for r in rules)
+    return ('<div class="filters" role="group" aria-label="Filter the checks"><span>Checks:</span>'
+            '<label><input type="checkbox" id="fails-only"> failures only</label>'
+            f'<label>rule <select id="rule-filter"><option value="">every rule</option>{options}</select></label>'
+            '<span id="filter-count" aria-live="polite"></span></div>')
+
+
+_LEGEND = (
+    '<section class="legend" aria-label="Legend"><h2>Legend</h2><dl>'
+    '<dt><mark class="hl figure sample">figure</mark> <mark class="hl figure qty sample">12-day</mark></dt>'
+    '<dd>a figure: its sentence, and in a stronger shade the number as written</dd>'
+    '<dt><mark class="hl statement quote sample">quote</mark></dt><dd>a direct quote: the words said</dd>'
+    '<dt><mark class="hl statement reported sample">reported</mark></dt>'
+    '<dd>reported speech: a claim in the article’s words (lighter, dashed edge)</dd>'
+    '<dt><mark class="hl statement denial sample">denial</mark></dt><dd>a denial</dd>'
+    '<dt><mark class="hl statement reported s-first sample" data-first="s2">said</mark>'
+    '<mark class="hl statement reported s-last sample">.</mark></dt>'
+    '<dd>where a statement starts (a bar and its id) and ends (a bar): neighbouring statements show their seam</dd>'
+    '<dt><mark class="hl event sample">event</mark></dt><dd>an event</dd>'
+    '<dt><mark class="hl event also-statement sample">underlined</mark></dt>'
+    '<dd>an underline in another colour: the text is also part of another kind of item</dd>'
+    '<dt><mark class="hl figure by-model sample">dotted</mark> <span class="by model">model</span> '
+    '<span class="by rules">rules</span></dt>'
+    '<dd>who proposed the item: a dotted underline and “model” for the model, “rules” for the deterministic '
+    'rules (numbers, quotes and offsets always come from the text)</dd>'
+    '<dt><span class="badge fail">fail</span> <span class="badge warn">warn</span> '
+    '<span class="badge none">undetermined</span> <span class="badge pass">pass</span></dt>'
+    '<dd>check results, failures listed first; undetermined: the check found only part of what it compares '
+    '(a start date without an end date)</dd>'
+    '<dt><span class="badge fail">conflict</span> <span class="badge warn">within tolerance</span> '
+    '<span class="badge pass">agree</span></dt><dd>across articles: whether the articles’ values agree</dd>'
+    '</dl></section>'
+)
 
 
 def _targets(aid: str, target: str, known: set[str]) -> str:
@@ -340,7 +415,8 @@ def _cross_article(report: Report, labels: dict[str, str], known: set[tuple[str,
     figures = "".join(
         f'<tr><th scope="row">{escape(g.id)}</th><td>{escape(g.measure)} <span class="off">{escape(g.unit)}</span>'
         f'</td><td><ul>' + "".join(f'<li>{link(v.article, v.figure)} “{escape(v.text)}”</li>' for v in g.values)
-        + f'</ul></td><td>{verdict(g.verdict)}</td><td>{escape(g.detail)}</td></tr>' for g in report.figure_groups)
+        + f'</ul></td><td>{verdict(g.verdict)}</td><td>{escape(g.detail)}</td>'
+        f'<td class="why">{escape(getattr(g, "reason", ""))}</td></tr>' for g in report.figure_groups)
     names = {e.id: e.name for e in report.entities}
 
     def when(v: Any) -> str:
@@ -351,20 +427,32 @@ def _cross_article(report: Report, labels: dict[str, str], known: set[tuple[str,
         f'<tr><th scope="row">{escape(g.id)}</th><td>{escape(g.kind)} <span class="off">'
         f'{escape(", ".join(names.get(e, e) for e in g.entities))}</span></td><td><ul>'
         + "".join(f"<li>{link(v.article, v.event)} {when(v)}</li>" for v in g.values)
-        + f'</ul></td><td>{verdict(g.verdict)}</td><td>{escape(g.detail)}</td></tr>' for g in report.event_groups)
+        + f'</ul></td><td>{verdict(g.verdict)}</td><td>{escape(g.detail)}</td>'
+        f'<td class="why">{escape(getattr(g, "reason", ""))}</td></tr>' for g in report.event_groups)
     entities = "".join(
         f'<tr><th scope="row">{escape(e.name)}</th><td>{escape(e.kind)}</td><td>{escape(", ".join(e.variants))}</td>'
         f'<td class="links">' + " ".join(link(m.article, m.item) for m in e.mentions) + "</td></tr>"
         for e in report.entities)
     entity_head = "<thead><tr><th>name</th><th>kind</th><th>spellings</th><th>mentions</th></tr></thead>"
-    head = "<thead><tr><th>group</th><th>what</th><th>per article</th><th>verdict</th><th>detail</th></tr></thead>"
+    head = ("<thead><tr><th>group</th><th>what</th><th>per article</th><th>verdict</th><th>detail</th>"
+            "<th>why grouped</th></tr></thead>")
     s = report.summary
     counts = " · ".join(_plural(n, w) for n, w in ((s.entities, "entity"), (s.figure_groups, "figure group"),
                                                     (s.event_groups, "event group"), (s.conflicts, "conflict")))
     return (f'<section class="cross" id="cross-article"><h2>Across articles</h2><p class="sub">{counts}</p>'
             f'<h3>Figures</h3>{_table(head, figures, "No figures are shared between articles.")}'
             f'<h3>Events</h3>{_table(head, events, "No events are shared between articles.")}'
-            f'<h3>Entities</h3>{_table(entity_head, entities, "No entities.")}</section>')
+            f'<h3>Entities</h3>{_table(entity_head, entities, "No entities.")}{_duplicates(report, labels)}</section>')
+
+
+def _duplicates(report: Report, labels: dict[str, str]) -> str:
+    repeats = getattr(report, "duplicates", [])
+    if not repeats:
+        return ""
+    rows = "".join(f"<li>{escape(labels.get(d.article, d.article))} repeats {escape(labels.get(d.same_as, d.same_as))}"
+                   "</li>" for d in repeats)
+    return (f'<h3>Repeated articles <span class="badge none">{len(repeats)}</span></h3><p class="sub">Left out of '
+            f'the groups: the same text, or the same evidence sentences, as an earlier record.</p><ul>{rows}</ul>')
 
 
 def _table(head: str, rows: str, empty: str) -> str:

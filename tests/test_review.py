@@ -158,7 +158,7 @@ def test_checks_and_cross_article_links_resolve(seeds_review: tuple[list[FeedRec
     assert page.links and all(link in page.ids for link in page.links), set(page.links) - page.ids
     assert 'id="cross-article"' in html and "G1" in html
     assert "001_2f07fd0f5ed94aae-f1" in page.links, "figure group values link to their spans"
-    assert html.count('<span class="badge pass">pass</span>') == sum(
+    assert html.count('<li class="check" data-status="pass"') == sum(
         c.status == "pass" for r in records for c in r.checks)
     assert page.scripts == 1, "only the page's own script"
 
@@ -254,3 +254,81 @@ def test_odd_article_ids_still_link_to_their_spans(tmp_path: Path) -> None:
     page, _ = _parse(out)
     assert odd["id"] in page.ids and all(f"{odd['id']}-{item.id}" in page.ids for item in _items(records[0]))
     assert odd["id"] in page.links and all(link in page.ids for link in page.links)
+
+
+# ---------------------------------------------------------------------------------------------- what the page says
+
+
+def _statement_article(tmp_path: Path) -> tuple[list[FeedRecord], _Page, str]:
+    """An article whose quote and reported claim sit side by side, with a figure the model proposed."""
+    text = ('"We will not stop," said Minister Jane Doe. Officials said 45 percent of voters backed the plan. '
+            "The 10-day strike began on March 4, the union said.")
+    out = tmp_path / "out"
+    records = _run([_jsonl(tmp_path / "in.jsonl", {"id": "said", "text": text})], out)
+    record = records[0]
+    figure = record.figures[0].model_copy(update={"by": "model"})
+    record = record.model_copy(update={"figures": [figure, *record.figures[1:]]})
+    (out / "facts.jsonl").write_text(record.model_dump_json() + "\n", encoding="utf-8")
+    assert CliRunner().invoke(cli, ["review", str(out)]).exit_code == 0
+    page, html = _parse(out)
+    return [record], page, html
+
+
+def _mark_classes(html: str, item: str) -> list[set[str]]:
+    """The classes of every highlight covering ``item``, in page order."""
+    return [set(m.group(1).split()) for m in re.finditer(r'<mark class="([^"]+)" data-items="([^"]*)"', html)
+            if item in m.group(2).split()]
+
+
+def test_quotes_and_reported_speech_look_different_and_statements_show_their_seams(tmp_path: Path) -> None:
+    records, page, html = _statement_article(tmp_path)
+    kinds = {s.kind: s for s in records[0].statements}
+    assert {"quote", "reported"} <= set(kinds), kinds
+    quote, reported = _mark_classes(html, kinds["quote"].id), _mark_classes(html, kinds["reported"].id)
+    assert quote and all("quote" in c and "reported" not in c for c in quote)
+    assert reported and all("reported" in c and "quote" not in c for c in reported)
+    for statement in records[0].statements:
+        marks = _mark_classes(html, statement.id)
+        assert "s-first" in marks[0] and "s-last" in marks[-1], (statement.id, marks)
+        assert re.search(rf'data-first="[^"]*\b{statement.id}\b', html)
+    assert page.texts["said"].startswith('"We will not stop," said Minister Jane Doe. Officials said')
+
+
+def test_every_item_says_who_proposed_it(tmp_path: Path) -> None:
+    records, _, html = _statement_article(tmp_path)
+    record = records[0]
+    model_figure = record.figures[0]
+    assert model_figure.by == "model"
+    innermost = [set(m.group(1).split()) for m in re.finditer(r'<mark class="([^"]+)" data-items="([^"]*)"', html)
+                 if m.group(2).split()[0] == model_figure.id]
+    assert innermost and all("by-model" in c for c in innermost)
+    for _, item in ((k, i) for k in ("figures", "statements", "events") for i in getattr(record, k)):
+        panel = re.search(rf'<div class="detail" data-item="{item.id}" hidden><h3>.*?</h3>', html)
+        assert panel and f'<span class="by {item.by}" title="who proposed it">{item.by}</span>' in panel.group()
+    quote = next(s for s in record.statements if s.kind == "quote")
+    assert all("by-model" not in c for c in _mark_classes(html, quote.id))
+
+
+def test_checks_list_failures_first_with_a_legend_and_filters(tmp_path: Path) -> None:
+    text = ("The 10-day war began on June 13 and ended with a ceasefire on June 24, the ministry said. "
+            "The truce took effect on Monday, June 24, 2025, officials said. The strike began on March 4, "
+            "ending a 9-day strike.")
+    out = tmp_path / "out"
+    records = _run([_jsonl(tmp_path / "in.jsonl", {"id": "mixed", "text": text})], out)
+    statuses = [c.status for c in records[0].checks]
+    assert {"fail", "pass"} <= set(statuses), statuses
+    _, html = _parse(out)
+    shown = re.findall(r'<li class="check" data-status="(\w+)" data-rule="([\w_]+)"', html)
+    order = ("fail", "warn", "undetermined", "pass")
+    assert [st for st, _ in shown] == sorted((st for st, _ in shown), key=order.index)
+    assert sorted(st for st, _ in shown) == sorted(statuses)
+    assert '<section class="legend"' in html and "undetermined" in html
+    assert '<input type="checkbox" id="fails-only">' in html
+    options = re.findall(r'<option value="([\w_]+)">', html)
+    assert options == sorted({c.rule for c in records[0].checks})
+
+
+def test_cross_article_groups_say_why_they_were_grouped(seeds_review: tuple[list[FeedRecord], _Page, str]) -> None:
+    _, _, html = seeds_review
+    assert "<th>why grouped</th>" in html
+    assert re.search(r'<td class="why">same measure: duration of the conflict \(day\)', html)

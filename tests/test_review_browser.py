@@ -3,8 +3,9 @@
 The seeds (and one hostile article) go through the rules backend into tmp_path, ``review`` writes the page,
 and the browser opens it from a file:// URL: every highlight must read exactly its item's evidence, a click
 and the keyboard must show the item's fields, a link of the cross-article view must select its span, the
-hostile article's ``<script>`` must not run, and the page must log no error (its Content-Security-Policy
-would report a blocked script). The screenshot is saved under tmp_path and copied to
+hostile article's ``<script>`` must not run, the check filters (failures only, one rule) must hide
+exactly the other checks, and the page must log no error (its Content-Security-Policy would report a
+blocked script). The screenshot is saved under tmp_path and copied to
 ``tests/output/review-seeds.png``.
 
 Needs ``/usr/bin/chromium`` and ``/usr/bin/chromedriver`` (Debian's chromium and chromium-driver; .ci/run
@@ -29,6 +30,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import Select
 
 from extract.cli import cli
 from extract.read import load_feed
@@ -45,6 +47,14 @@ HOSTILE = {
     "text": "Officials said on Monday that 45 percent of voters backed the plan. "
             "<script>window.__pwned = 1</script> <img src=x onerror=\"window.__pwned=3\"> The vote was held on "
             "June 2, 2025.",
+}
+# Checks of every status: a duration that disagrees with its dates, a wrong weekday, a span with one end.
+MIXED = {
+    "id": "mixed",
+    "text": '"We will not stop," said Minister Jane Doe. Officials said 45 percent of voters backed the plan. '
+            "The 10-day war began on June 13 and ended with a ceasefire on June 24, the ministry said. The truce "
+            "took effect on Monday, June 24, 2025, officials said. The strike began on March 4, ending a 9-day "
+            "strike.",
 }
 
 # selenium talks to chromedriver on loopback; --block-network blocks loopback unless allowed.
@@ -97,14 +107,14 @@ def _visible_detail(driver: WebDriver, article: str) -> list[WebElement]:
 def test_review_page_in_chromium(browser: WebDriver, tmp_path: Path) -> None:
     out = tmp_path / "out"
     hostile = tmp_path / "hostile.jsonl"
-    hostile.write_text(json.dumps(HOSTILE) + "\n", encoding="utf-8")
+    hostile.write_text(json.dumps(HOSTILE) + "\n" + json.dumps(MIXED) + "\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(cli, ["run", str(SEEDS), str(hostile), "--backend", "rules", "--out", str(out), "-q"])
     assert result.exit_code == 0, result.output
     result = runner.invoke(cli, ["review", str(out)])
     assert result.exit_code == 0, result.output
     records, _ = load_feed(out / "facts.jsonl")
-    assert len(records) == 6
+    assert len(records) == 7
 
     browser.set_window_size(1280, 1600)
     browser.get((out / "review.html").as_uri())
@@ -155,6 +165,31 @@ def test_review_page_in_chromium(browser: WebDriver, tmp_path: Path) -> None:
     assert text == HOSTILE["text"]
     assert browser.find_element(By.CSS_SELECTOR, 'section[id="hostile"] h2').text == HOSTILE["title"]
     assert not browser.find_elements(By.CSS_SELECTOR, "main img, main script, main b")
+
+    # The legend is on the page; the filters show failures only, then one rule only, then everything.
+    assert browser.find_element(By.CSS_SELECTOR, "section.legend").is_displayed()
+    checks = browser.find_elements(By.CSS_SELECTOR, "li.check")
+    statuses = [c.get_attribute("data-status") for c in checks]
+    assert "fail" in statuses and "pass" in statuses
+    browser.find_element(By.ID, "fails-only").click()
+    shown = [c for c in checks if c.is_displayed()]
+    assert shown and all(c.get_attribute("data-status") == "fail" for c in shown)
+    assert len(shown) == statuses.count("fail")
+    assert browser.find_element(By.ID, "filter-count").text == f"{len(shown)} of {len(checks)} checks shown"
+    browser.find_element(By.ID, "fails-only").click()
+    Select(browser.find_element(By.ID, "rule-filter")).select_by_value("duration_vs_range")
+    shown = [c for c in checks if c.is_displayed()]
+    assert shown and {c.get_attribute("data-rule") for c in shown} == {"duration_vs_range"}
+    assert browser.find_element(By.CSS_SELECTOR, 'section[id="hostile"] p.filtered').is_displayed()
+    Select(browser.find_element(By.ID, "rule-filter")).select_by_value("")
+    assert all(c.is_displayed() for c in checks), "every rule again: nothing hidden"
+    assert browser.find_element(By.ID, "filter-count").text == ""
+
+    # Within a section, failures are listed before everything else.
+    mixed = [c.get_attribute("data-status") for c in
+             browser.find_elements(By.CSS_SELECTOR, 'section[id="mixed"] li.check')]
+    order = ("fail", "warn", "undetermined", "pass")
+    assert mixed == sorted(mixed, key=order.index) and mixed[0] == "fail"
 
     errors = [e for e in browser.get_log("browser") if e["level"] == "SEVERE"]
     assert not errors, errors
