@@ -61,3 +61,25 @@ def test_eval_prints_scores(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output.splitlines()[0].split() == ["type", "tp", "fp", "fn", "P", "R", "F1"]
     assert "grounded" in result.output
+
+
+def test_a_resume_that_wrote_nothing_keeps_the_report_and_a_new_article_rebuilds_it(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    args = [str(SEEDS), "--backend", "rules", "--out", str(out)]
+    assert CliRunner().invoke(cli, args).exit_code == 0
+    report, state = out / "report.json", out / "report.state.json"
+    built = report.stat().st_mtime_ns
+    assert json.loads(state.read_text(encoding="utf-8"))["feed"]["size"] == (out / "facts.jsonl").stat().st_size
+
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0 and "skipped 5" in again.stderr
+    assert "cross-check: 5 articles" in again.stderr, "the summary is printed from the saved state"
+    assert report.stat().st_mtime_ns == built, "nothing new: report.json is not rebuilt"
+
+    extra = tmp_path / "extra.txt"
+    extra.write_text("The 14-day war between Israel and Iran ended on June 24, officials in Tehran said.\n",
+                     encoding="utf-8")
+    more = CliRunner().invoke(cli, [*args[:1], str(extra), *args[1:]])
+    assert more.exit_code == 0 and "cross-check: 6 articles" in more.stderr
+    assert report.stat().st_mtime_ns != built
+    assert json.loads(report.read_text(encoding="utf-8"))["articles"][-1] == "extra"
