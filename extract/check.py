@@ -229,7 +229,8 @@ def _bounds(anchors: Anchors, extra: frozenset[str]) -> list[_Bound]:
             before_it = [w for p, w in things if p < at]  # the subject: in its clause, else earlier on
             after_it = [w for p, w in things if at <= p < hi]
             in_clause = [w for p, w in things if lo <= p < at]
-            thing = (in_clause or before_it or [None])[-1] or (after_it[0] if after_it else main)
+            earlier = in_clause or before_it
+            thing = earlier[-1] if earlier else after_it[0] if after_it else main
             if time.kind == "period":
                 start, end = _period_days(time)
                 found += [_Bound(start, "start", thing, n, time.text), _Bound(end, "end", thing, n, time.text)]
