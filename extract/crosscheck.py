@@ -1,11 +1,12 @@
 """Cross-article consistency: who is the same across articles, and do the articles agree on numbers and dates.
 
 Input: feed records, one at a time (:class:`CrossChecker`, ``cross_check(records)``, or a feed file streamed
-line by line with :func:`report_for_feeds`). Output: a :class:`schemas.Report`; ``format_summary(report)``
+line by line with :func:`iter_feed`). Output: a :class:`schemas.Report`; ``format_summary(report)``
 renders its counts and conflicts in a few lines for stderr. No model, no network; the same report for the
 same records. :func:`refresh_report` is what a run calls at its end: it rebuilds ``report.json`` only when
-the feed changed since the report was written (``report.state.json`` beside it records the feed's size,
-modification time and a hash of its last line).
+the feed changed since the report was built (the report's first field, ``built_from``, records the feed's
+size, modification time and a hash of its last line, and the rules' version; it is read from the file's
+first bytes, so a resume that wrote nothing costs milliseconds however large the report).
 
 A group is a claim that several articles state the same thing, so it needs all of:
 
@@ -47,7 +48,6 @@ import datetime as dt
 import gc
 import hashlib
 import json
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -68,6 +68,7 @@ from schemas.report import (
     DatedMention,
     DuplicateArticle,
     EventGroup,
+    FeedState,
     FigureGroup,
     GroupValue,
     Report,
@@ -75,7 +76,6 @@ from schemas.report import (
 )
 
 CROSSCHECK_VERSION = "2"  # bump with the grouping rules: a resumed run then rebuilds its report
-STATE_NAME = "report.state.json"
 STORY_MIN = 2
 STORY_SHARE = 1 / 3
 WINDOW_DAYS = 14
@@ -327,7 +327,7 @@ class CrossChecker:
         return Report(
             articles=[a.id for a in self.articles], entities=entities, figure_groups=figures,
             event_groups=events, duplicates=self.duplicates,
-            summary=ReportSummary(entities=len(entities), figure_groups=len(figures),
+            summary=ReportSummary(articles=len(self.articles), entities=len(entities), figure_groups=len(figures),
                                   event_groups=len(events), conflicts=conflicts,
                                   duplicates=len(self.duplicates)),
         )
@@ -485,46 +485,49 @@ def iter_feed(path: Path) -> Iterator[FeedRecord | InputError]:
                 yield InputError(f"not a feed line: {first}", source=f"{path}:{number}", original=err)
 
 
-def _feed_state(feed: Path, report: Path) -> dict[str, object]:
-    """What says the feed (and the report written from it) is unchanged: sizes, times, the last line's hash."""
+def feed_state(feed: Path) -> FeedState:
+    """What says a feed is unchanged: its size, modification time and last line's hash, and the rules."""
     stat = feed.stat()
     with feed.open("rb") as handle:
         handle.seek(max(0, stat.st_size - 65536))
         tail = handle.read().rstrip(b"\n").rsplit(b"\n", 1)[-1]
-    written = report.stat() if report.is_file() else None
-    return {"version": f"{REPORT_SCHEMA_VERSION}/{CROSSCHECK_VERSION}",
-            "feed": {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
-                     "last_line_sha256": hashlib.sha256(tail).hexdigest()},
-            "report": {"size": written.st_size, "mtime_ns": written.st_mtime_ns} if written else None}
+    return FeedState(size=stat.st_size, mtime_ns=stat.st_mtime_ns, last_line_sha256=hashlib.sha256(tail).hexdigest(),
+                     rules=f"{REPORT_SCHEMA_VERSION}/{CROSSCHECK_VERSION}")
+
+
+def _head_field(head: str, name: str) -> object:
+    """The value of a top-level field written in the first bytes of a report (None when not there)."""
+    found = re.search(rf'"{name}":\s*', head)
+    if found is None:
+        return None
+    try:
+        return json.JSONDecoder().raw_decode(head, found.end())[0]
+    except ValueError:  # cut off by the end of the head, or not JSON
+        return None
 
 
 def refresh_report(feed: Path, report_path: Path) -> str:
-    """Rebuild ``report_path`` from ``feed`` unless neither changed since the last build; the summary lines.
+    """Rebuild ``report_path`` from ``feed`` unless it was built from this feed as it is; the summary lines.
 
-    The feed is streamed; bad lines are skipped (the run that wrote the feed has reported them).
+    The feed is streamed; bad lines are skipped (the run that wrote the feed has reported them). When the
+    report is kept, only its counts are printed (its conflicts are in the file).
 
     Raises:
         OutputError: the report cannot be written.
     """
-    state_path = report_path.with_name(STATE_NAME)
+    current = feed_state(feed)
     try:
-        saved = json.loads(state_path.read_text(encoding="utf-8"))
-        current = _feed_state(feed, report_path)
-        if {k: saved.get(k) for k in current} == current and isinstance(saved.get("summary"), str):
-            return str(saved["summary"])
-    except (OSError, ValueError, AttributeError):
+        with report_path.open("r", encoding="utf-8", errors="replace") as handle:
+            head = handle.read(8192)
+        built, counts = _head_field(head, "built_from"), _head_field(head, "summary")
+        if built == current.model_dump() and isinstance(counts, dict):
+            summary = ReportSummary.model_validate(counts)
+            return f"{_counts(summary)} (report.json kept: the feed is as it was when the report was built)"
+    except (OSError, ValueError):
         pass
     report = cross_check(r for r in iter_feed(feed) if isinstance(r, FeedRecord))
-    write_report(report, report_path)
-    summary = format_summary(report)
-    state = {**_feed_state(feed, report_path), "summary": summary}
-    temporary = state_path.with_name(STATE_NAME + ".tmp")
-    try:
-        temporary.write_text(json.dumps(state, indent=2) + "\n", encoding="utf-8")
-        os.replace(temporary, state_path)
-    except OSError:
-        pass  # without the state the next run rebuilds the report: slower, never wrong
-    return summary
+    write_report(report.model_copy(update={"built_from": current}), report_path)
+    return format_summary(report)
 
 
 def _plural(n: int, word: str) -> str:
@@ -533,15 +536,18 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word[:-1]}ies" if word.endswith("y") else f"{n} {word}s"
 
 
-def format_summary(report: Report) -> str:
-    """A few lines for stderr: the counts, then one line per conflict."""
-    s = report.summary
+def _counts(s: ReportSummary) -> str:
     counts = ", ".join(_plural(n, word) for n, word in (
-        (len(report.articles), "article"), (s.entities, "entity"), (s.figure_groups, "figure group"),
+        (s.articles, "article"), (s.entities, "entity"), (s.figure_groups, "figure group"),
         (s.event_groups, "event group"), (s.conflicts, "conflict")))
     if s.duplicates:
         counts += f" ({_plural(s.duplicates, 'repeated article')} left out)"
-    lines = [f"cross-check: {counts}"]
+    return f"cross-check: {counts}"
+
+
+def format_summary(report: Report) -> str:
+    """A few lines for stderr: the counts, then one line per conflict."""
+    lines = [_counts(report.summary)]
     lines += [f"  conflict {g.id} ({g.measure}): {g.detail}" for g in report.figure_groups if g.verdict == "conflict"]
     lines += [f"  conflict {g.id} ({g.kind}): {g.detail}" for g in report.event_groups if g.verdict == "conflict"]
     return "\n".join(lines)

@@ -96,7 +96,17 @@ class DuplicateArticle(_Strict):
     same_as: str = Field(description="Id of the first record of that article.")
 
 
+class FeedState(_Strict):
+    """The feed a run's report was built from, as it was then: a resume whose feed is still this keeps it."""
+
+    size: int = Field(ge=0, description="Bytes of facts.jsonl.")
+    mtime_ns: int = Field(description="Its modification time, in nanoseconds.")
+    last_line_sha256: str = Field(pattern=r"^[0-9a-f]{64}$", description="SHA-256 of its last line.")
+    rules: str = Field(description="Report schema and grouping-rules versions: new rules rebuild the report.")
+
+
 class ReportSummary(_Strict):
+    articles: int = Field(0, ge=0, description="Feed records read.")
     entities: int = Field(ge=0)
     figure_groups: int = Field(ge=0)
     event_groups: int = Field(ge=0)
@@ -108,12 +118,15 @@ class Report(_Strict):
     """``report.json``: the cross-article consistency report of one run."""
 
     schema_version: str = REPORT_SCHEMA_VERSION
+    built_from: FeedState | None = Field(
+        default=None, description="The run's feed when the report was built (None for `check`); kept first, so "
+        "a resume reads it without reading the report.")
+    summary: ReportSummary
     articles: list[str] = Field(description="Ids of the articles read, in feed order.")
     entities: list[Entity]
     figure_groups: list[FigureGroup]
     event_groups: list[EventGroup]
     duplicates: list[DuplicateArticle] = Field(default_factory=list)
-    summary: ReportSummary
 
 
 def report_json_schema() -> dict[str, object]:

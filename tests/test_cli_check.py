@@ -28,6 +28,8 @@ def test_run_writes_a_valid_report_and_check_reproduces_it(tmp_path: Path) -> No
     checked = CliRunner().invoke(cli, ["check", str(out / "facts.jsonl"), "--out", str(tmp_path / "r.json")])
     assert checked.exit_code == 0, checked.output
     again = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
+    assert report.pop("built_from")["size"] == (out / "facts.jsonl").stat().st_size
+    assert again.pop("built_from") is None
     assert again == report
 
 
@@ -67,13 +69,14 @@ def test_a_resume_that_wrote_nothing_keeps_the_report_and_a_new_article_rebuilds
     out = tmp_path / "out"
     args = [str(SEEDS), "--backend", "rules", "--out", str(out)]
     assert CliRunner().invoke(cli, args).exit_code == 0
-    report, state = out / "report.json", out / "report.state.json"
+    report = out / "report.json"
     built = report.stat().st_mtime_ns
-    assert json.loads(state.read_text(encoding="utf-8"))["feed"]["size"] == (out / "facts.jsonl").stat().st_size
+    assert json.loads(report.read_text(encoding="utf-8"))["built_from"]["size"] == (out / "facts.jsonl").stat().st_size
+    assert sorted(p.name for p in out.iterdir()) == ["errors.jsonl", "facts.jsonl", "report.json"]
 
     again = CliRunner().invoke(cli, args)
     assert again.exit_code == 0 and "skipped 5" in again.stderr
-    assert "cross-check: 5 articles" in again.stderr, "the summary is printed from the saved state"
+    assert "cross-check: 5 articles" in again.stderr and "report.json kept" in again.stderr
     assert report.stat().st_mtime_ns == built, "nothing new: report.json is not rebuilt"
 
     extra = tmp_path / "extra.txt"

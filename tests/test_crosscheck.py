@@ -4,7 +4,6 @@ and on every gold article at once (many unrelated stories, where no conflict is 
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -465,10 +464,12 @@ def test_refresh_report_skips_an_unchanged_feed_and_rebuilds_a_changed_one(
 
     monkeypatch.setattr(crosscheck, "cross_check", counting)
     first = refresh_report(feed, report)
-    assert builds == 1 and "1 conflict" in first
-    assert refresh_report(feed, report) == first and builds == 1, "nothing changed: no rebuild"
-    state = json.loads((tmp_path / crosscheck.STATE_NAME).read_text(encoding="utf-8"))
-    assert state["feed"]["size"] == feed.stat().st_size and state["summary"] == first
+    assert builds == 1 and "1 conflict" in first and "conflict G1" in first
+    written = Report.model_validate_json(report.read_text(encoding="utf-8"))
+    assert written.built_from == crosscheck.feed_state(feed)
+    kept = refresh_report(feed, report)
+    assert builds == 1, "nothing changed: no rebuild"
+    assert kept.startswith("cross-check: 2 articles") and "report.json kept" in kept
 
     with feed.open("a", encoding="utf-8") as handle:
         handle.write(war_article("a3", 12, variant=2).model_dump_json() + "\n")
@@ -476,7 +477,10 @@ def test_refresh_report_skips_an_unchanged_feed_and_rebuilds_a_changed_one(
     report.unlink()
     refresh_report(feed, report)
     assert builds == 3 and report.is_file(), "a missing report is rebuilt"
-    (tmp_path / crosscheck.STATE_NAME).write_text("{not json", encoding="utf-8")
+    report.write_text(report.read_text(encoding="utf-8").replace('"rules": "', '"rules": "old'), encoding="utf-8")
     refresh_report(feed, report)
-    assert builds == 4, "an unreadable state is rebuilt, never trusted"
+    assert builds == 4, "a report built by other rules is rebuilt"
+    report.write_text("{not json", encoding="utf-8")
+    refresh_report(feed, report)
+    assert builds == 5, "an unreadable report is rebuilt, never trusted"
     assert Report.model_validate_json(report.read_text(encoding="utf-8")).summary.conflicts == 1
