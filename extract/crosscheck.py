@@ -55,12 +55,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Generic, TypeVar
 
-from extract.anchors.names import find_names
 from extract.anchors.times import find_times
-from extract.entities import EntityIndex, name_key
+from extract.entities import EntityIndex, SentenceNames, story_key
 from extract.errors import InputError
 from extract.measures import figure_measure
-from extract.verdicts import MONTHS, event_verdict, figure_verdict
+from extract.verdicts import event_verdict, figure_verdict
 from extract.write import write_report
 from schemas.feed import Event, FeedRecord, Figure, Statement
 from schemas.report import (
@@ -88,15 +87,6 @@ _PHASES = (("start", re.compile(r"\b(?:began|begun|begins|started|starts|broke o
                                 r"came into effect|comes into effect|went into effect|kicked off|opened)\b", re.I)),
            ("end", re.compile(r"\b(?:ended|ends|ending|end to|collapsed|concluded|expired|halted|was over)\b", re.I)),
            ("agreed", re.compile(r"\b(?:agreed|announced|brokered|signed|reached|declared)\b", re.I)))
-# Keys that name no story: calendar words, outlets, and words find_names may return alone.
-_NOT_STORY = frozenset(
-    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun reuters ap afp bloomberg "
-    "associated press example wire county city state nations union administration government ministry police "
-    "department council court office agency university party committee commission army news the".split()
-    + [m.lower() for m in MONTHS])
-_ATTRIBUTION = re.compile(r"^\s*(?:said|says|say|told|added|according|wrote|reported)\b|according to\s*$", re.I)
-
-
 # ---------------------------------------------------------------------------------------------- articles
 
 
@@ -107,32 +97,6 @@ class _Article:
     names: Counter[str]
     story: frozenset[str] = frozenset()  # canonical keys, set by CrossChecker.report()
     lead: frozenset[str] = frozenset()
-
-
-def _story_key(raw: str) -> str | None:
-    key = name_key(raw)
-    if key is None or len(key.replace(" ", "")) < 3 or key in _NOT_STORY:
-        return None
-    return key
-
-
-class _Sentences:
-    """The story keys find_names gives each distinct evidence sentence of one record, read once."""
-
-    def __init__(self) -> None:
-        self._found: dict[str, list[tuple[int, int, str]]] = {}
-
-    def names(self, text: str) -> list[tuple[int, int, str]]:
-        found = self._found.get(text)
-        if found is None:
-            found = []
-            for a in find_names(text):
-                key = _story_key(a.name)
-                if key and not _ATTRIBUTION.search(text[a.end:a.end + 14]) and not _ATTRIBUTION.search(
-                        text[max(0, a.start - 14):a.start]):
-                    found.append((a.start, a.end, key))
-            self._found[text] = found
-        return found
 
 
 def _published(rec: FeedRecord) -> dt.date | None:
@@ -234,13 +198,13 @@ class CrossChecker:
         """Take one feed record."""
         self.entities.add(rec)
         art = len(self.articles)
-        sentences = _Sentences()
+        sentences = SentenceNames()
         names: Counter[str] = Counter()
         raws = [rec.article.title or "", *(f.source or "" for f in rec.figures),
                 *(s.speaker or "" for s in rec.statements), *(a for e in rec.events for a in e.actors),
                 *(e.location or "" for e in rec.events)]
         for raw in raws[1:]:
-            if (key := _story_key(raw)) is not None:
+            if (key := story_key(raw)) is not None:
                 names[key] += 1
                 self._display.setdefault(key, raw.strip())
         # The title and the sentences of figures and events (speakers are counted as mentions above).
@@ -250,7 +214,7 @@ class CrossChecker:
             for start, end, key in sentences.names(text):
                 names[key] += 1
                 self._display.setdefault(key, text[start:end])
-        if rec.article.outlet and (outlet := _story_key(rec.article.outlet)):
+        if rec.article.outlet and (outlet := story_key(rec.article.outlet)):
             names.pop(outlet, None)  # who tells the story is not what it is about
         self.articles.append(_Article(rec.article.id, _published(rec), names))
         identities = [rec.article.sha256, _fingerprint(rec)]
@@ -267,7 +231,7 @@ class CrossChecker:
         for e in rec.events:
             self._add_event(art, e, lead)
 
-    def _add_figure(self, art: int, f: Figure, sentences: _Sentences, lead: frozenset[str]) -> None:
+    def _add_figure(self, art: int, f: Figure, sentences: SentenceNames, lead: frozenset[str]) -> None:
         measure = figure_measure(f)
         if measure is None:
             return
@@ -278,7 +242,7 @@ class CrossChecker:
         at = f.evidence.text.find(f.about) if f.about else -1
         about = {k for s, e, k in spans if at >= 0 and at <= s and e <= at + len(f.about or "")}
         found = {k for _, _, k in spans}
-        source = _story_key(f.source) if f.source else None
+        source = story_key(f.source) if f.source else None
         subject = frozenset(about | (found - {source}) or found or lead)
         block = self._figures.setdefault(measure.key, _Block(measure.label, f.unit))
         block.items.append(_FigItem(art, f, subject, measure.period))
@@ -288,7 +252,7 @@ class CrossChecker:
         kind = _EVENT_KINDS.get(e.kind.lower().strip(), e.kind.lower().strip())
         phase = _phase(e) if kind in _ONCE_PER_STORY else None
         key = f"{kind} ({phase})" if phase else kind
-        actors = frozenset(k for a in e.actors if (k := _story_key(a)) is not None)
+        actors = frozenset(k for a in e.actors if (k := story_key(a)) is not None)
         if not actors and kind not in _ONCE_PER_STORY:
             return  # nothing says which call or attack this is
         block = self._events.setdefault(key, _Block(key, ""))

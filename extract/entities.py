@@ -27,9 +27,11 @@ acronyms by the initials of long names (a dict), organisations by their two rare
 grows with the number of names, not with its square (a block larger than ``MAX_BLOCK`` names is a word
 too common to tell organisations apart, and is skipped).
 
-Name keys (:func:`name_key`, :func:`names_in`): the same cleaning and folding gives the keys that
-:mod:`extract.crosscheck` compares to tell whether two articles tell the same story and two figures or
-events concern the same people and places; a key that is an entity's name maps to its entity id.
+Name keys (:func:`name_key`, :func:`story_key`, :class:`SentenceNames`): the same cleaning and folding
+gives the keys that :mod:`extract.crosscheck` compares to tell whether two articles tell the same story
+and two figures or events concern the same people and places (months, wire services and words such as
+"county" name no story; a name right before "said" is the speaker, not the subject); a key that is an
+entity's name maps to its entity id.
 """
 
 from __future__ import annotations
@@ -378,3 +380,39 @@ def _entity(eid: str, members: list[_Name]) -> Entity:
     return Entity.model_validate({"id": eid, "name": name, "kind": kind, "variants": ranked, "mentions": mentions})
 
 
+# ---------------------------------------------------------------------------------------------- story names
+
+# Keys that name no story: calendar words, outlets, and words find_names may return alone.
+_NOT_STORY = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec mon tue wed thu fri sat sun reuters ap afp bloomberg "
+    "associated press county city state nations union administration government ministry police "
+    "department council court office agency university party committee commission army news the".split()
+    + "january february march april may june july august september october november december".split())
+_ATTRIBUTION = re.compile(r"^\s*(?:said|says|say|told|added|according|wrote|reported)\b|according to\s*$", re.I)
+
+
+def story_key(raw: str) -> str | None:
+    """A name key that can tell one story from another (not a month, an outlet or a word like "county")."""
+    key = name_key(raw)
+    if key is None or len(key.replace(" ", "")) < 3 or key in _NOT_STORY:
+        return None
+    return key
+
+
+class SentenceNames:
+    """The story keys find_names gives each distinct evidence sentence of one record, read once."""
+
+    def __init__(self) -> None:
+        self._found: dict[str, list[tuple[int, int, str]]] = {}
+
+    def names(self, text: str) -> list[tuple[int, int, str]]:
+        found = self._found.get(text)
+        if found is None:
+            found = []
+            for a in find_names(text):
+                key = story_key(a.name)
+                if key and not _ATTRIBUTION.search(text[a.end:a.end + 14]) and not _ATTRIBUTION.search(
+                        text[max(0, a.start - 14):a.start]):
+                    found.append((a.start, a.end, key))
+            self._found[text] = found
+        return found
