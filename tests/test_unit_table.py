@@ -55,3 +55,14 @@ def test_reading_units_does_not_load_the_libraries() -> None:
             "print(any(m.split('.')[0] in ('pint', 'babel') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_every_unit_is_one_the_schema_accepts() -> None:
+    from extract.anchors.units import _NAMES, _NEWS_UNITS
+    from extract.evaluate import UNIT_PATTERN
+
+    units = {"other:" + u for u in [*unit_table.UNIT_NAMES.values(), *unit_table.UNIT_SYMBOLS.values(),
+                                    *unit_table.UNIT_GLUED.values(), *_NEWS_UNITS.values(), *_NAMES.values()]}
+    units |= {*unit_table.CURRENCY_CODES.values(), *unit_table.CURRENCY_SYMBOLS.values(),
+              *unit_table.CURRENCY_NAMES.values()}
+    assert sorted(u for u in units if not UNIT_PATTERN.match(u)) == []
