@@ -45,6 +45,7 @@ groups only with a known day.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import gc
 import hashlib
 import json
@@ -396,10 +397,15 @@ def event_day(event: Event) -> tuple[int | None, int | None, int | None]:
         except ValueError:  # the feed checks the pattern only: "2025-02-30" reads as no date
             return None, None, None
         return day.year, day.month, day.day
-    if event.date_text:
-        for anchor in find_times(event.date_text, None):
-            if anchor.month is not None and anchor.day is not None:
-                return anchor.year, anchor.month, anchor.day
+    return _day_of(event.date_text) if event.date_text else (None, None, None)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _day_of(date_text: str) -> tuple[int | None, int | None, int | None]:
+    """The first month-day ``find_times`` reads in a time expression (a feed repeats "June 24" often)."""
+    for anchor in find_times(date_text, None):
+        if anchor.month is not None and anchor.day is not None:
+            return anchor.year, anchor.month, anchor.day
     return None, None, None
 
 
