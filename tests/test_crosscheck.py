@@ -419,7 +419,7 @@ def test_seeds_report() -> None:
 
 
 def test_gold_articles_of_many_stories_raise_no_false_conflict() -> None:
-    """38 articles of 24 stories: only the five seeds share one (the Iran-Israel war and Azerbaijan)."""
+    """38 articles of 34 stories: only the five seeds share one (the Iran-Israel war and Azerbaijan)."""
     records = _gold_records()
     report = cross_check(records)
     assert report.summary.conflicts == 0
