@@ -21,7 +21,9 @@ SPEECH_VERBS = (
     "voiced|conceded|found that|ruled that|concluded that|cited|revealed|reveals|reported that|"
     "reported(?=\\s*[.,;])|reports|"
     "tweeted|touted|touting|disclosed|alleged|testified|characteri[sz]ed|noted that|observed that|"
-    "announcing|claiming|insisting|warning|arguing|explaining|confirming"
+    "announcing|claiming|insisting|warning|arguing|explaining|confirming|notes|teased|teases|teasing|"
+    "sounded (?:an|the) alarm|singled out|boasted|boasts|complained|complains|lamented|"
+    "conceding|noting|stressing|urging"
 )
 # Speech verbs that attribute only right after a quote: "“…” The head coach continued."
 AFTER_QUOTE_VERBS = "continued|went on|concluded|recalled|joked|laughed|quipped|shouted|yelled|tweeted|posted"

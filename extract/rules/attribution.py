@@ -119,15 +119,29 @@ def _inside(match: re.Match[str], pos: int) -> bool:
     return match.start() <= pos < match.end()
 
 
+# A quote frame that goes on in the article's words: "“…,” he said, adding he managed to ...".
+_ADDING = re.compile(r",\s+(?:adding|and added)\b|\band added that\b")
+_FRAME_WORDS = 8  # "“…,” said John Smith, the chief executive, in a statement": the frame's words before its verb
+
+
 def _bare_attribution(text: str, sentence: Sentence, quotes: Sequence[QuoteAnchor]) -> bool:
-    """True when the sentence is a quote plus its attribution ("“…,” X said", "X said: “…”"), with no
-    claim of its own outside the quote marks."""
+    """True when the sentence is a quote plus its attribution ("“…,” X said", "X said: “…”", "In a joint
+    release, X, its chairman, said, “…”"), with no claim of its own outside the quote marks. Not bare: a
+    frame that adds indirect speech ("“…,” he said, adding he ..."), or a sentence that uses the quote in a
+    claim of its own ("“Publish or perish,” an aphorism ..., expresses the fact that ..., Fanelli noted")."""
     if not quotes:
         return False
+    if _ADDING.search(outside_quotes(text, sentence, quotes)):
+        return False
     if quotes[0].start <= sentence.start + 1:
-        return True
+        after = text[quotes[0].end : quotes[1].start if len(quotes) > 1 else sentence.end]
+        verb = find_speech(after) or _AFTER_QUOTE.search(after)
+        return verb is not None and len(after[: verb.start()].split()) <= _FRAME_WORDS
     lead = text[sentence.start : quotes[0].start].rstrip()
-    return lead.endswith((":", ",")) and len(lead.split()) <= 12
+    if not lead.endswith((":", ",")):
+        return False
+    verb = find_speech(lead, max(0, len(lead) - 30))
+    return len(lead.split()) <= 12 or (verb is not None and len(lead[verb.end() :].split()) <= 3)
 
 
 def _reports_results(text: str, verb_at: int, sentence: Sentence) -> bool:
@@ -160,6 +174,9 @@ def _quote_speaker(
         described = described_subject(text, sentence.start, verb_at, anchors, cast)
         if described:
             return described, True
+    speaker, verb_at = subject_speaker(text, sentence, anchors, cast)
+    if speaker is not None and verb_at is not None and verb_at >= quote.end:
+        return speaker, True  # the sentence's own attribution, after a claim: "“…,” an aphorism ..., X noted"
     if before:
         return cast.canonical(before[-1]), False  # no speech verb: the nearest name is the likeliest speaker
     return None, False

@@ -35,6 +35,8 @@ _NOT_SPEECH_AFTER = re.compile(r"(?:responded|replied) to (?:the|a|an|reports?|c
                                r"(?:reveals|reports|claims|states|calls|says) (?:on|of|from|about|in|at)\b")
 # "states" is a verb only before what is stated ("the report states that"); otherwise the noun.
 _STATES_AS_VERB = re.compile(r"states(?=\s+(?:that\b|the\b)|\s*:)")
+# ... but after a relative clause that ends in "to" the verb is finite: "Neighbours we spoke to say".
+_SPOKEN_TO = re.compile(r"\b(?:talked|spoke|spoken|talking|speaking) to\s+\Z", re.IGNORECASE)
 _LOOK_BACK = 14
 
 
@@ -50,7 +52,8 @@ def find_speech(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[
             speaks = bool(_ING_SPEAKS_AFTER.search(text, before, match.start()))
         else:
             speaks = not _PASSIVE_BEFORE.search(text, before, match.start()) \
-                and not _NOT_VERB_BEFORE.search(text, before, match.start()) \
+                and (not _NOT_VERB_BEFORE.search(text, before, match.start())
+                     or bool(_SPOKEN_TO.search(text, before, match.start()))) \
                 and (word != "states" or bool(_STATES_AS_VERB.match(text, match.start(), end)))
         if speaks and not _NOT_SPEECH_AFTER.match(text, match.start(), end):
             return match

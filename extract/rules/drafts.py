@@ -71,6 +71,7 @@ class Cast:
     given_first: dict[str, str] = field(default_factory=dict)  # first word -> full name ("Nguyen Thanh Binh")
     organisations: set[str] = field(default_factory=set)
     short_forms: dict[str, str] = field(default_factory=dict)  # "Stockholm ... Institute" -> "SIPRI"
+    one_word: set[str] = field(default_factory=set)  # names the article uses as one word ("Kipchoge", "Jeep")
 
     @classmethod
     def from_names(cls, names: Sequence[NameAnchor], text: str) -> Cast:
@@ -97,7 +98,20 @@ class Cast:
                     # its short form; not a model name ("Jeep Grand Cherokee SRT Trackhawk") nor "Dodge
                     # Demon" after "Dodge" alone
                     cast.given_first.setdefault(words[0], name.name)
+        cast.one_word = {n.name for n in names if " " not in n.name and n.kind != "place"}
         return cast
+
+    def person_like(self, name: NameAnchor) -> bool:
+        """Whether a name reads as a person's: a title or a person cue, a one-word reference to a longer
+        name ("Bascobert"), or a longer name whose last word the article also uses alone ("Eliud Kipchoge"
+        then "Kipchoge"). Organisations are not referred to by their last word ("Berlin Marathon")."""
+        if name.kind == "person" or name.title:
+            return True
+        if name.kind in ("place", "organisation"):
+            return False
+        if " " not in name.name:
+            return self._full_name(name.name) is not None
+        return surname(name.name) in self.one_word
 
     def _full_name(self, name: str) -> str | None:
         """The article's full name for a short reference: by surname ("Aliyev"), else, for a one-word

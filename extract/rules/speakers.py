@@ -120,8 +120,7 @@ def it_said(text: str, sentence: Sentence | None, anchors: Anchors, cast: Cast, 
 
 
 def _organisation_like(name: NameAnchor, cast: Cast) -> bool:
-    return name.kind != "person" and not name.title and name.name not in cast.given_first \
-        and surname(name.name) not in cast.people
+    return not cast.person_like(name) and name.name not in cast.given_first
 
 
 def _organisation_that_spoke(
@@ -283,6 +282,10 @@ def described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cas
             and speaks_as_state(places[-1].name):
         return places[-1].name  # "Baku insisted", "Iran has formally requested"; not "North Carolina said"
     clause = lead[_LEAD_CLAUSE.match(lead).end() if _LEAD_CLAUSE.match(lead) else 0 :]  # type: ignore[union-attr]
+    clause = clause[_LEAD_PHRASE.match(clause).end() if _LEAD_PHRASE.match(clause) else 0 :]  # type: ignore[union-attr]
+    relative = _RELATIVE.match(clause.strip())
+    if relative and _SPEAKER_HEADS.search(relative.group(1)):
+        clause = relative.group(1)  # "Councilmen we talked to say", "Residents who live nearby said"
     media = _MEDIA_PHRASE.match(clause.strip())
     if media and media.group(2).lower() in _MEDIA_HEADS and media.group(1).split()[0] not in ("The", "A", "An"):
         return media.group(1)  # "Channel 12 television reported": the outlet
@@ -306,11 +309,44 @@ def described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cas
     known = [org for org in cast.organisations if org.split()[-1].lower() == head]
     if len(known) == 1:
         return known[0]
+    if definite and head in _DEFINITE_ORGS and len(phrase.split()) > 1:
+        subject = _organisation_subject(text, start, anchors, cast, after_qualifier=bool(named))
+        if subject is not None:
+            return subject  # "Newcastle United have agreed ..., the Premier League club said"; "the SUV maker"
     if named and head in _DEFINITE_ORGS:
         return phrase  # "the Unite union", "the Pajhwok news agency": the name with its noun
     if not known and head in _DEFINITE_ORGS and definite and len(phrase.split()) == 1:
         return _main_organisation(start, anchors, cast) or phrase
     return phrase
+
+
+# A prepositional phrase before the subject: "in the charging documents the deputy noted".
+_LEAD_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|from|under|with|for|through|over)\s+"
+                          r"(?:[\w’'-]+\s+){1,4}?(?=(?:the|a|an)\s)", re.IGNORECASE)
+# A subject with a relative clause: "Councilmen we talked to", "Residents who live near the plant".
+_RELATIVE = re.compile(r"^(.+?)\s+(?:who|whom|that|we|I|you|they)\s+(?:[\w’'-]+\s*){1,6}$")
+
+
+def _organisation_subject(text: str, start: int, anchors: Anchors, cast: Cast, *, after_qualifier: bool) -> str | None:
+    """The organisation a definite description points back at ("the Premier League club", "the SUV maker"):
+    the organisation subject of its own sentence, before it; else, when the description names no one of its
+    own (not "the Unite union"), the organisation the sentence before opens with."""
+    sentence = next((s for s in anchors.sentences if s.start <= start < s.end), None)
+    if sentence is None:
+        return None
+    own = [n for n in speaker_names(anchors, cast, sentence.start, start) if n.kind != "person" and not n.title]
+    if own and not _is_possessive(text, own[0]):
+        return cast.canonical(own[0])
+    if after_qualifier:
+        return None
+    earlier = [s for s in anchors.sentences if s.end <= sentence.start and not s.boilerplate][-1:]
+    if not earlier:
+        return None
+    opening = [n for n in anchors.names if earlier[0].start <= n.start < earlier[0].start + 40 and n.kind != "place"
+               and not quoted(n.start, anchors.quotes)]
+    if opening and opening[0].start == earlier[0].start and _organisation_like(opening[0], cast):
+        return cast.canonical(opening[0])
+    return None
 
 
 _MEDIA_PHRASE = re.compile(r"^(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.-]*|\d+))*)\s+([a-z]+)$")
@@ -358,6 +394,10 @@ def according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: C
     ("according to the size of their economies" cites no one)."""
     named = [n for n in anchors.names if match.start(1) <= n.start < match.end(1) and n.kind != "place"]
     people = [n for n in named if n.kind == "person" or surname(n.name) in cast.people]
+    # "according to IBES data from Refinitiv", "according to a report by the Journal": who published it.
+    publisher = [n for n in named if re.search(r"\b(?:from|by)\s+(?:the\s+)?\Z", text[match.start(1) : n.start])]
+    if publisher and not people:
+        return cast.canonical(publisher[0])
     if named:
         return cast.canonical((people or named)[0])
     phrase = match.group(1).strip()
