@@ -4,285 +4,98 @@ Why: a Figure the model reports is only trusted when it points at a number reall
 code finds every number first, with exact ``[start, end)`` offsets, scales it ("$3.65 billion" ->
 3650000000.0) and sorts it into a kind. Only ``quantity`` anchors can back a Figure, so years, dates,
 ordinals, clock times and identifiers ("F-35", "Article 5") are kept apart; they carry unit "count".
+Words and patterns live in :mod:`extract.anchors.number_lexicon`, readings that depend on the context
+(golf, ages, halves, compound durations) in :mod:`extract.anchors.number_readings`, unit and currency
+names in :mod:`extract.anchors.units` (distilled from pint and babel).
 
 Decisions for ambiguous cases:
 * Dates: "April 28, 2025" -> "28" (date_part, value 28) and "2025" (year); "June 13th" -> "13th";
   "June 13-15" -> "13-15"; ISO "2025-06-27" -> one date_part anchor (value 27, the day).
 * Scores: two small integers joined by a dash, the first not lower or next to a match word ("3-1 win",
-  "beat them 2-0", "a 1-2 defeat"), are ONE identifier anchor "3-1" (value 3).
-* Identifiers keep their name in the span: "Hermes-900", "Article 5", "Boeing 737", "No. 10", "G7".
-* "four of the nine", "4 out of 9", "one in five": one count anchor valued by the first number.
+  "beat them 2-0", "(6-5-5-5-5)"), are a count anchor per side, in strokes in golf copy.
+* Identifiers keep their name in the span: "Hermes-900", "Article 5", "Boeing 737", "No. 10", "G7",
+  "iPhone 11", "S&P 500"; "the 787 Dreamliner" and "the 2600 block of" are identifiers too.
+* "four of the nine", "4 out of 9", "one in five", "10 of his 11": one count anchor valued by the first
+  number; "four of the nine-person committee" is two.
 * "12-day war": span "12-day", unit day, noun "war". Pronoun "one" ("one of the", "no one", "one day"),
-  fractions ("two-thirds", "half") and vague plurals ("dozens", "hundreds of") give no anchor.
+  fractions ("two-thirds") and vague plurals ("dozens", "hundreds of") give no anchor; "half of them" is
+  50 percent.
+* Never a value the text does not state: exponents are read whole ("1.5e6"), and a value beyond 10^16
+  ("1.79e+308 percent", "999,999,999,999,999,999,999 dollars") or a number with an invisible character
+  inside or beside it ("$1<ZWJ>.5 billion") gives no anchor at all.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Final
 
-from text_to_num import alpha2digit, text2num
+from text_to_num import alpha2digit
 
-from extract.anchors.base import NumberAnchor, NumberKind, Qualifier
+from extract.anchors.base import (
+    NumberAnchor,
+    NumberKind,
+)
+from extract.anchors.number_lexicon import (
+    _CAND,
+    _CAP_BEFORE,
+    _CAP_STOP,
+    _CHANGE_BEFORE,
+    _CORE,
+    _COUNT_WORDS,
+    _DAY_RANGE,
+    _FRACTION_AFTER,
+    _GLUED_SPECIAL,
+    _HALF,
+    _HY_NOT_UNIT,
+    _ID_TAIL,
+    _MAX_VALUE,
+    _MONTH_AFTER,
+    _MONTH_BEFORE,
+    _OF,
+    _ONE_NEXT_STOP,
+    _ONE_PREV,
+    _PCT_AFTER,
+    _QUALS,
+    _RANGE,
+    _SCALE_AFTER,
+    _SCALES,
+    _SCORE_AFTER,
+    _SCORE_BEFORE,
+    _STOP,
+    _TIME_UNITS,
+    _UNIT_AFTER,
+    _WORD,
+    _WS,
+    _Core,
+    _left_parts,
+    _mk,
+    _next_word,
+    _noun_after,
+    _read_core,
+)
+from extract.anchors.number_readings import (
+    _COMPOUND_UNITS,
+    _INVISIBLE,
+    _LAST_DIGIT,
+    _MARGIN_AFTER,
+    _NEXT_WORD,
+    _NUMBERISH,
+    _PERCENT_BEFORE,
+    _RELATIVE_AFTER,
+    _bare_reading,
+    _compound,
+    _golf_near,
+    _golf_reading,
+    _word_quantity,
+)
 from extract.anchors.units import (
-    CURRENCY_BEFORE,
-    CURRENCY_BEFORE_REV,
-    GLUED_CURRENCY,
-    glued_lookbehind,
     glued_unit,
     money_before,
     unit_after,
 )
-
-
-def _set(words: str) -> frozenset[str]:
-    """A set of space-separated words."""
-    return frozenset(words.split())
-
-
-def _alt(words: Iterable[str]) -> str:
-    """A regex alternation of phrases, longest first, spaces matching any whitespace."""
-    return "|".join(r"\s+".join(map(re.escape, w.split())) for w in sorted(words, key=len, reverse=True))
-
-
-_ONES = "zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|" \
-    "sixteen|seventeen|eighteen|nineteen"
-_TENS = "twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety"
-_W = rf"(?:{_TENS}|{_ONES})"
-_S = r"(?:hundred|thousand|million|billion|trillion|dozen)"
-_SPELLED = rf"(?:an?\s+{_S}|{_W})\b(?:(?:\s+and\s+|[\s-]+)(?:{_W}|{_S})\b)*"
-_ORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|" \
-    "fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth|fortieth|" \
-    "fiftieth|sixtieth|seventieth|eightieth|ninetieth|hundredth|thousandth|millionth"
-_ORD_WORDS = rf"(?:(?:{_TENS})-)?(?:{_ORDS})"
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?"
-_HY_OK = "mid|pre|post|early|late|end|start|magnitude|top|over|under|non|ex|circa|some|around|about|up|" \
-    "since|by|in|from|to|and|or|than|least|year|the"
-
-_CORE: Final = re.compile(rf"""
- (?P<iso>(?<![\w-])\d{{4}}-\d{{2}}-\d{{2}}(?![\w-]))
-|(?P<phone>(?<![\w+])(?:\+\d{{1,3}}[ .-]?(?:\(\d{{1,4}}\)[ .-]?)?\d{{2,4}}(?:[ .-]\d{{2,4}}){{1,4}}
-   |\(\d{{2,5}}\)[ ]?\d{{3,4}}[ .-]\d{{3,4}}|\d{{3}}-\d{{3}}-\d{{4}}
-   |0\d{{2,4}}[ ]\d{{3,4}}[ ]\d{{3,4}})(?!\w))
-|(?P<slash>(?<![\w/.])\d{{1,4}}/\d{{1,2}}(?:/\d{{2,4}})?(?![\w/]))
-|(?P<version>(?<![\w.])\d+(?:\.\d+){{2,}}(?!\w))
-|(?P<hms>(?<![\w:.,])(?:\d{{1,2}}:\d{{2}}:\d{{2}}(?:\.\d+)?|\d{{1,2}}:\d{{2}}\.\d{{1,3}})(?![\d:])
-   (?!\s?(?:[aApP]\.?[mM]\b|GMT|UTC|BST|CET|CEST|ET|EST|EDT|PT|local)))
-|(?P<clock>(?<![\w:.,])(?:\d{{1,2}}(?:[:.]\d{{2}})?\s?(?:[aApP]\.[mM]\.|[aApP][mM](?!\w))
-   |\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?![\d:])
-   |(?:[01]\d|2[0-3])[0-5]\d(?=\s?(?:GMT|UTC|BST|CET|CEST|ET|EST|EDT|PT|hrs|hours\s+(?:GMT|local)|local\s+time))))
-|(?P<hyid>(?<![\w-])(?!(?i:{_HY_OK})-)[A-Za-z]+(?:-[A-Za-z]+)*-\d+(?:\.\d+)?[A-Za-z]*(?!\w))
-|(?P<alnum>(?<![\w-])(?!(?:{GLUED_CURRENCY}|US)\d)[A-Za-z]+\d[A-Za-z\d.]*(?<!\.))
-|(?P<num>(?:{glued_lookbehind()}|(?<=Rs\.)|(?<![\w.]))(?P<nd>{_NUM})
-   (?P<exp>[eE][+-]?\d+(?![A-Za-z])|\^[+-]?\d+)?(?P<nsuf>[A-Za-z][A-Za-z\d]*(?:/[A-Za-z]+)?)?(?!\w))
-|(?P<ordw>\b(?i:{_ORD_WORDS})\b)
-|(?P<spelled>\b(?i:{_SPELLED}))
-""", re.VERBOSE)
-
-
-def _cased_trie(words: list[str]) -> str:
-    """ "[Oo](?:ne)|[Tt](?:wo|hree...)": grouped by first letter, so the scan rejects a position at once."""
-    by_first: dict[str, list[str]] = {}
-    for w in sorted(words, key=len, reverse=True):
-        by_first.setdefault(w[0], []).append(w[1:])
-    return "|".join(f"[{f}{f.upper()}](?:{'|'.join(rest)})" for f, rest in by_first.items())
-
-
-# Where a number may start: any digit, or a number word in lower or title case. Case-sensitive on
-# purpose: a case-insensitive scan of a 5 MB text is several times slower.
-_CASED = _cased_trie(f"{_TENS}|{_ONES}|{_ORDS}".split("|"))
-_CAND: Final = re.compile(rf"\d|\b(?:{_CASED}|[Aa]n?\s+(?:hundred|thousand|million|billion|trillion|dozen))\b"
-                          r"|\b([Hh]alf(?=[\s-])|[Aa]n?(?=\s+(?:minute|hour|day|week|month|year|decade)\b))")
-
-_QUAL_WORDS: Final[tuple[tuple[Qualifier, str], ...]] = (
-    ("approximately", "approximately approx. roughly an_estimated estimated"), ("about", "about some"),
-    ("around", "around"), ("nearly", "nearly close_to"), ("almost", "almost"), ("up to", "up_to"),
-    ("more than", "more_than upwards_of"), ("over", "over above just_over well_over"),
-    ("at most", "at_most no_more_than"),
-    ("at least", "at_least no_fewer_than no_less_than"), ("less than", "less_than fewer_than"),
-    ("under", "under below just_under"), ("up to", "as_many_as as_much_as"), ("exactly", "exactly precisely"))
-_QUALS: Final = {w.replace("_", " "): q for q, words in _QUAL_WORDS for w in words.split()}
-_SCALES: Final = {"thousand": 10**3, "k": 10**3, "million": 10**6, "m": 10**6, "mn": 10**6, "mln": 10**6,
-                  "billion": 10**9, "bn": 10**9, "b": 10**9, "trillion": 10**12, "tn": 10**12, "trn": 10**12,
-                  "lakh": 10**5, "lakhs": 10**5, "crore": 10**7, "crores": 10**7}
-_GLUED_SPECIAL: Final = {"pp": "percentage_point", "bp": "other:basis_point", "bps": "other:basis_point",
-                         "p": "cents"}
-_MAX_VALUE: Final = Decimal(10) ** 16
-"""Beyond this a number is not a figure news reports but an identifier, a typo or an attack on the reader
-(``999,999,999,999,999,999,999 dollars``, ``1.79e+308 percent``): no anchor at all."""
-_MONTHS = r"(?:January|February|March|April|May|June|July|August|September|October|November|December" \
-    r"|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
-
-
-def _rev_alt(words: Iterable[str]) -> str:
-    """Like :func:`_alt`, for matching the phrases backwards in a reversed string."""
-    return _alt(" ".join(w[::-1] for w in reversed(p.split())) for p in words)
-
-
-# What may stand right before a number, matched BACKWARDS on the reversed preceding text so that only
-# one position is tried: sign, "magnitude", currency, qualifier, "between"/"from" (read right to left).
-_LEFT_REV: Final = re.compile(rf"""(?P<sign>[-−+](?=[\s(]|\Z)|\s+(?i:sunim)\b)?(?P<mag>[\s-](?i:edutingam)\b)?
- (?P<cur>{CURRENCY_BEFORE_REV})?
- (?P<qual>\s+(?i:{_rev_alt(_QUALS)})\b)?(?P<between>\s+(?i:neewteb|morf)\b)?""", re.VERBOSE)
-_MONTH_BEFORE: Final = re.compile(rf"\b{_MONTHS}\s+\Z")
-_MONTH_AFTER: Final = re.compile(rf"\s+(?:of\s+)?{_MONTHS}(?![a-z])")
-_DAY_RANGE: Final = re.compile(r"\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d)")
-_CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*|[a-z]{1,2}[A-Z][A-Za-z]*)[ \u00a0]\Z")
-_SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn|lakhs?|crores?))\b")
-_RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>-to-|\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
-                           rf"(?P<cur2>{CURRENCY_BEFORE}\s?)?")
-_PCT_AFTER: Final = re.compile(r"\s?%|\s+per\s?cent\b", re.I)
-_UNIT_AFTER: Final = re.compile(r"""(?i:
-  (?P<pp>\s+percentage[\s-]points?\b|\s?ppts?\b)
- |(?P<bp>\s+basis[\s-]points?\b|\s?bps?\b)
- |(?P<pct>\s?%|\s?-?per\s?-?cent\b|\s+pct\b)
- |(?P<cents>\s+(?:cents?|pence)\b)
- |(?P<age>-years?-old\b|\s+years?\s+old\b)
- |(?P<time>[\s-](?:day|week|month|year|hour|minute)s?\b)
- |(?P<mag>[\s-]magnitude\b)
- |(?P<hy>-(?P<hyw>[a-z]{2,})\b(?!-)))""", re.VERBOSE)
-_OF: Final = re.compile(r"\s+(?:of\s+(?:the|his|her|its|their|our|my|your)|out\s+of|of|in)\s+")
-_SCORE_AFTER: Final = re.compile(r"\s+(?:home\s+|away\s+)?(?:win|victory|defeat|loss|draw|lead|scoreline|"
-                                 r"aggregate|triumph|thrashing|drubbing|result)\b", re.I)
-_SCORE_BEFORE: Final = re.compile(r"\b(?:won|beat|beating|lost|losing|drew|drawn|defeated|score|scored|"
-                                  r"trailing|led|leading|ended)\b[^.;\d]{0,40}\Z", re.I)
-_CHANGE_BEFORE: Final = re.compile(
-    r"\b(?:rose|rises?|rising|fell|falls?|falling|increased?|increases|increasing|grew|grows?|growing|climbed|"
-    r"dropped|declined|jumped|surged|soared|plunged|tumbled|cut|raised|lowered|reduced|slashed|slipped|gained|"
-    r"up|down|went|goes|going|moved|changed|shifted|swung|widened|narrowed|expanded|shrank|doubled|tripled)"
-    r"(?:\s+\w+ly)?\s+(?:from\s+)?\Z", re.I)
-_YEAR_PREP: Final = re.compile(r"\b(?i:in|since|by|until|till|during|before|after|through|of|mid|early|late)"
-                               r"[\s-]+\Z")
-_YEAR_DET: Final = re.compile(r"\b(?i:the|a|an|its|their|his|her|our|this|that|last)\s+\Z")
-_NUMBER_BEFORE: Final = re.compile(r"\b(?i:number)\s+\Z")
-_WORD: Final = re.compile(r"[ \t\u00a0]+([A-Za-z](?:[A-Za-z'’-]*[A-Za-z])?)")
-_WS: Final = re.compile(r"\s+")
-_HALF: Final = re.compile(r"\b(?i:half)\s+\Z")
-_ID_TAIL: Final = re.compile(r"(?:-(?:\d+[A-Za-z]*|[A-Z]+\b))+")
-_FRACTION_AFTER: Final = re.compile(r"[\s-](?:half|halves|thirds?|quarters?|fifths?|sixths?|sevenths?|"
-                                    r"eighths?|ninths?|tenths?)\b")
-_HY_NOT_UNIT: Final = _set("off on time way sided fold odd plus strong something all or and to")
-
-_STOP: Final = _set(
-    "a an the of and or but nor in on at to for from by with as per than that which who whom whose was were "
-    "is are be been being has have had will would could should may might can must did do does said says "
-    "more less into over under after before during since until between among across about around this "
-    "these those its their his her our it they he she we you i also so not no each all both percent cent "
-    "ago earlier later then when while if another other else way thing time side hand point s t")
-_CAP_STOP: Final = _STOP | _set(
-    "nearly almost fewer some only just up roughly approximately exactly last next within every least most "
-    "including killing injuring aged age top still now today here there via toward towards above below page "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june july "
-    "august september october november december jan feb mar apr jun jul aug sep sept oct nov dec")
-_ADJ: Final = _set(
-    "new more other additional further major small large big local foreign senior former armed young old key "
-    "top unmanned confirmed suspected reported registered different separate international national "
-    "full main extra private public rival")
-_ADJ_END: Final = re.compile(r"(?:al|ic|ive|ous|ian|ish|ese|ful|less|ary|ed)\Z")
-_COUNT_WORDS: Final = _set("people staff personnel police children men women troops")
-_YEAR_NOUNS: Final = _set(
-    "elections olympics games protests riots attacks talks polls floods levels figures results accords "
-    "midterms finals sanctions negotiations prices earnings accounts statistics rules standards emissions "
-    "marks sees saw was has brings begins ends remains seems becomes means looks promises proves shows "
-    "comes goes gives makes takes")
-_ONE_NEXT_STOP: Final = _set("day another thing way time side hand point more else")
-_TIME_UNITS: Final = _set("day week month year hour minute magnitude")
-_ONE_PREV: Final = re.compile(r"\b(?i:no|every|any|some|the|this|that|each|which|such|what)\s+\Z")
-
-
-@dataclass(frozen=True, slots=True)
-class _Core:
-    """One bare number: digits (with a glued letter suffix like "bn", "km", "th") or spelled-out words."""
-
-    start: int
-    end: int
-    value: Decimal
-    digits: bool
-    plain: bool  # digits only: no thousands separator, no decimals
-    suffix: str | None
-    absurd: bool = False  # beyond _MAX_VALUE ("1.79e+308", "10^400"): read whole, then dropped
-
-
-def _spelled_value(phrase: str) -> Decimal | None:
-    """The value of spelled-out number words via text2num; "a dozen" = 12, "a hundred" = 100."""
-    words = re.split(r"[\s-]+", phrase.lower())
-    mult = 1
-    if words[-1] == "dozen":
-        words, mult = words[:-1], 12
-    if words and words[0] in ("a", "an"):
-        words[0] = "one"
-    if "dozen" in words or words[-1:] == ["and"]:
-        return None
-    try:
-        return Decimal(text2num(" ".join(words), "en") if words else 1) * mult
-    except (ValueError, TypeError, IndexError):
-        return None
-
-
-def _read_core(text: str, pos: int, m: re.Match[str] | None = None) -> _Core | None:
-    """The number starting at ``pos``; spelled phrases shrink word by word until text2num accepts them."""
-    m = m or _CORE.match(text, pos)
-    if m is None or m.lastgroup not in ("num", "spelled"):
-        return None
-    if m.lastgroup == "num":
-        raw = m.group("nd")
-        value = Decimal(raw.replace(",", ""))
-        exp = m.group("exp")
-        absurd = len(raw.split(".")[0].replace(",", "")) > 16
-        if exp:  # "1.5e6" is 1500000; "10^3" is 1000; "1.79e+308" and "10^400" are too big to be figures
-            power = int(exp.lstrip("eE^"))
-            magnitude = value.adjusted() + power if exp[0] in "eE" else (value.adjusted() + 1) * power
-            absurd = absurd or magnitude > 16 or power < -16
-            if not absurd:
-                value = value.scaleb(power) if exp[0] in "eE" else value ** power
-        return _Core(pos, m.end(), value, True, raw.isdigit() and not exp, m.group("nsuf"), absurd)
-    for end in reversed([w.end() for w in re.finditer(r"[A-Za-z]+", m.group())]):
-        v = _spelled_value(text[pos:pos + end])
-        if v is not None:
-            return _Core(pos, pos + end, v, False, False, None)
-    return None
-
-
-def _next_word(text: str, pos: int) -> str | None:
-    m = _WORD.match(text, pos)
-    return m.group(1) if m else None
-
-
-def _noun_after(text: str, pos: int) -> str | None:
-    """The counted noun after ``pos``, skipping up to two adjectives ("20 Israeli drones" -> "drones")."""
-    words: list[str] = []
-    while len(words) < 3 and (m := _WORD.match(text, pos)):
-        words.append(m.group(1))
-        pos = m.end()
-    for i, w in enumerate(words):
-        lw = w.lower()
-        if lw in _STOP or lw.endswith("ed"):
-            return None
-        nxt = words[i + 1] if i + 1 < len(words) else None
-        adj = w[0].isupper() or lw in _ADJ or _ADJ_END.search(lw) is not None
-        if adj and i < 2 and nxt is not None and nxt[0].islower() and nxt.lower() not in _STOP:
-            continue
-        return w
-    return None
-
-
-def _counted_next(text: str, pos: int) -> bool:
-    """Whether a lowercase counted noun follows: "2000 troops" (a quantity), not "2020 elections"."""
-    w = _next_word(text, pos)
-    if w is None or not w[0].islower():
-        return False
-    return w in _COUNT_WORDS or (len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is"))
-                                 and w not in _YEAR_NOUNS and w not in _STOP)
-
-
-def _mk(text: str, start: int, end: int, value: Decimal | float, unit: str = "count",
-        kind: NumberKind = "quantity", high: Decimal | None = None, qual: Qualifier | None = None,
-        noun: str | None = None) -> NumberAnchor:
-    return NumberAnchor(start, end, text[start:end], float(value), unit, kind,
-                        None if high is None else float(high), qual, noun)
 
 
 def _simple(text: str, m: re.Match[str], group: str) -> NumberAnchor:
@@ -465,15 +278,6 @@ def _name_identifier(text: str, c: _Core, left: str, base: int) -> NumberAnchor 
     return _mk(text, base + m.start(), tail.end() if tail else c.end, c.value, kind="identifier")
 
 
-def _left_parts(left: str) -> dict[str, tuple[int, str]]:
-    """The sign, magnitude, currency, qualifier and between/from right before a number: group -> (start
-    offset in ``left``, text as written)."""
-    m = _LEFT_REV.match(left[::-1])
-    assert m is not None  # every group is optional
-    n = len(left)
-    return {g: (n - m.end(g), v[::-1]) for g, v in m.groupdict().items() if v}
-
-
 def _of_total(text: str, c: _Core, end: int) -> int | None:
     """End of "of the nine" in "four of the nine", "out of 9", "one in five"; None if absent."""
     of = _OF.match(text, end)
@@ -548,23 +352,9 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
     if unit == "day" and text[c.start:c.end + 1].lower() == "one ":
         return []  # "one day he left"
     if unit is None and rng is None and scale is None:
-        if c.plain and 1900 <= c.value <= 2100 and (_YEAR_PREP.search(left[-12:])
-                                                      or (c.value >= 1950 and _YEAR_DET.search(left[-8:]))
-                                                      or not _counted_next(text, c.end)):
-            return [_mk(text, c.start, c.end, c.value, kind="year")]  # "the 2015 fires", "a 2016 study"
-        if _NUMBER_BEFORE.search(left[-8:]) and c.value < 100:
-            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "number one target"
-        if c.plain and not lp and c.value < 120 and ((_AGE_NAME_BEFORE.search(left) and _AGE_AFTER.match(
-                text, c.end)) or _AGED_BEFORE.search(left[-8:]) or (left.endswith("(") and _AGE_PAREN.search(
-                left) and text[c.end:c.end + 1] == ")")):
-            return [_mk(text, c.start, c.end, c.value, "year")]  # "Jacob Burke, 51, of Taneytown"
-        if c.plain and not lp and c.value >= 100 and _PRODUCT_AFTER.match(text, c.end):
-            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 787 Dreamliner"
-        if c.plain and _BLOCK_AFTER.match(text, c.end):
-            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "the 2600 block of Hartwood Cove"
-        if c.plain and c.value < 100 and not lp and (c.start == 0 or text[c.start - 1] == "\n") and \
-                _LIST_MARK_AFTER.match(text, c.end):
-            return [_mk(text, c.start, c.end, c.value, kind="identifier")]  # "2. Tap to Add to Home Screen"
+        label = _bare_reading(text, c, left, lp)
+        if label is not None:
+            return [label]
         golf = _golf_reading(text, c, lp, outer, uend)
         if golf is not None:
             return [golf] if golf.kind == "identifier" else _finished(
@@ -607,75 +397,6 @@ def _finish(text: str, c: _Core, base: int, lp: dict[str, tuple[int, str]], rng:
     qual = _QUALS[_WS.sub(" ", lp["qual"][1].strip().lower())] if "qual" in lp else None
     high = rng.high * (-1 if negative else 1) if rng else None
     return _mk(text, start, uend, value, unit or "count", high=high, qual=qual, noun=noun)
-
-
-_BLOCK_AFTER: Final = re.compile(r"[ \t]+block[ \t]+of\b")
-_LIST_MARK_AFTER: Final = re.compile(r"[.)][ \t]+[A-Z]")
-_MARGIN_AFTER: Final = re.compile(r"[ \t]+(?:lead|margin|gap|advantage|deficit|edge|swing|spread)\b")
-_PERCENT_BEFORE: Final = re.compile(r"%|\bper[ -]?cent\b")
-# Golf: a round is counted in strokes ("a round of 66", "-5", "+1"); hole numbers are labels ("through 13").
-_GOLF: Final = re.compile(r"\b(?:birdie|bogey|eagle|under[ -]par|over[ -]par|level par|even par|leaderboard|"
-                          r"fairway|putt|tee shot|front nine|back nine|the turn)", re.I)
-_GOLF_WINDOW: Final = 600
-_STROKES_BEFORE: Final = re.compile(r"\b(?:round|rounds|score|scores)\s+of\s+\Z|\b(?:carded|shot|posted|signed\s+for|"
-                                    r"fired|with)\s+an?\s+\Z", re.I)
-_NINE: Final = re.compile(r"\b(?i:front|back|day|hole)\s+\Z")  # "the front nine", "day two", "hole 7"
-
-
-def _golf_near(text: str, pos: int) -> bool:
-    """Whether golf is being reported around ``pos``: two golf words within a bounded window."""
-    found = {m.group().lower()[:5] for m in _GOLF.finditer(text, max(0, pos - _GOLF_WINDOW), pos + _GOLF_WINDOW)}
-    return len(found) >= 2
-
-
-def _golf_reading(text: str, c: _Core, lp: dict[str, tuple[int, str]], outer: str,
-                  uend: int) -> NumberAnchor | None:
-    """A bare number in golf copy: a score in strokes ("-5", "+1", "a round of 66"; returned as a quantity
-    to finish) or a hole ("birdies through 13, 14 and 15", "the front nine"; an identifier); else None."""
-    if (c.digits and not c.plain) or c.value > 99 or {"qual", "cur", "mag"} & lp.keys() \
-            or not _golf_near(text, c.start):
-        return None
-    chained = c.start > 1 and text[c.start - 1] in "-–" and text[c.start - 2].isdigit()  # "(6-5-5-5-5)"
-    if c.digits and ("sign" in lp or chained or (59 <= c.value <= 90 and _STROKES_BEFORE.search(outer[-24:]))):
-        return _mk(text, c.start, c.end, c.value, "other:stroke")
-    if _NINE.search(outer[-12:]) or (c.digits and c.value <= 18 and not lp and _noun_after(text, uend) is None):
-        return _mk(text, c.start, c.end, c.value, kind="identifier")
-    return None
-
-
-_AGE_NAME_BEFORE: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+,[ \t]\Z")
-_AGE_AFTER: Final = re.compile(r"[ \t]?,")
-_AGED_BEFORE: Final = re.compile(r"\b(?i:aged)[ \t]+\Z")
-_AGE_PAREN: Final = re.compile(r"(?<![\w.])[A-Z][a-z'’-]+[ \t]\(\Z")  # "Jones (45)"
-# "the 787 Dreamliner": a model number before a capitalised singular name. Not a group of people written with
-# a capital ("16 Taliban", "300 Israeli troops", "5 Democrats"), nor a count of a plural noun after it.
-_PRODUCT_AFTER: Final = re.compile(r"[ \t](?!(?:" + _MONTHS + r")\b)[A-Z][a-z]+[A-Za-z]*(?<!s)(?<!an)(?<!i)"
-                                   r"(?<!ese)(?<!ish)\b(?![ \t]+[a-z]+s\b)(?![ \t]+(?:of|in|and|from)\b)")
-# Only clock units add up into one figure ("2 hours 1 minute 39 seconds" is 7299 seconds); "seven years and
-# eight months" stays two figures, as a sentence length is reported.
-_COMPOUND_UNITS: Final = {"hour": 3600, "minute": 60, "other:second": 1}
-_COMPOUND_PART: Final = re.compile(r",?[ \t]+(?:and[ \t]+)?(?P<n>\d+(?:\.\d+)?|an?|one|two|three|four|five|six|"
-                                   r"seven|eight|nine|ten|eleven|twelve)[ \t]+(?P<u>hours?|minutes?|seconds?)\b"
-                                   r"(?!-)")
-_SMALL_WORDS: Final = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())} | {"a": 1, "an": 1}
-_COMPOUND_GROUPS: Final = ({"hour", "minute", "other:second"},)
-
-
-def _compound(text: str, unit: str, end: int, value: Decimal) -> tuple[str, int, Decimal | None]:
-    """ "2 hours 1 minute 39 seconds" -> (other:second, end, 7299): parts of a duration, each in a smaller
-    unit of the same family, summed in the smallest; (unit, end, None) when no part follows."""
-    group = next((g for g in _COMPOUND_GROUPS if unit in g), set())
-    total, last, found = value * _COMPOUND_UNITS[unit], unit, False
-    while (m := _COMPOUND_PART.match(text, end)) is not None:
-        word = m.group("u").lower().rstrip("s")
-        part = "other:second" if word == "second" else word
-        if part not in group or _COMPOUND_UNITS[part] >= _COMPOUND_UNITS[last]:
-            break
-        n = m.group("n").lower()
-        total += (Decimal(n) if n[0].isdigit() else Decimal(_SMALL_WORDS[n])) * _COMPOUND_UNITS[part]
-        last, end, found = part, m.end(), True
-    return (last, end, total / _COMPOUND_UNITS[last]) if found else (unit, end, None)
 
 
 def _core_match(text: str, p: int, floor: int) -> re.Match[str] | None:
@@ -742,50 +463,6 @@ def _scan(text: str, start: int, stop: int) -> list[NumberAnchor]:
         out.extend(anchors)
         pos = floor = anchors[-1].end
     return out
-
-
-# Characters that do not show: inside or right next to a number they make what the reader sees differ from
-# what the characters say ("$1\u200d.5 billion" reads as $1.5 billion but is "$1" and ".5"), so such a
-# number is not read at all.
-_INVISIBLE: Final = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f"
-                               "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
-_NUMBERISH: Final = re.compile(r"(?:[\w.,:^+-]|" + _INVISIBLE.pattern + r")*")
-_NEXT_WORD: Final = re.compile(r"\s*\S{0,16}")
-_LAST_DIGIT: Final = re.compile(r"\d(?!.*\d)", re.S)
-_WORD_Q: Final = re.compile(r"(?P<half>[Hh]alf)(?P<hsep>[\s-]+)(?P<hnext>[A-Za-z]+)"
-                            r"|(?P<a>[Aa]n?)\s+(?P<unit>minute|hour|day|week|month|year|decade)\b")
-_HALF_NOT_AFTER: Final = re.compile(r"(?i:first|second|third|final|last|opening|closing|latter|former|other|"
-                                    r"back|front|top|bottom|lower|upper|northern|southern|eastern|western|"
-                                    r"better|worse|early|late|a|one)\s+\Z")
-_RELATIVE_AFTER: Final = re.compile(r"\s+(?:ago|later|earlier|before|after|from\s+now)\b")
-
-
-def _word_quantity(text: str, cand: re.Match[str], floor: int) -> NumberAnchor | None:
-    """ "half of the civilians" (50 percent), "a half-century" (50 years), "more than a minute" (1 minute);
-    nothing for "the first half of the season", "half-time" or "over a year ago"."""
-    m = _WORD_Q.match(text, cand.start())
-    if m is None:
-        return None
-    base = max(floor, cand.start() - 48)
-    left = text[base:cand.start()]
-    lp = _left_parts(left)
-    qual = _QUALS[_WS.sub(" ", lp["qual"][1].strip().lower())] if "qual" in lp else None
-    start = base + lp["qual"][0] if "qual" in lp else cand.start()
-    if m.group("a"):
-        if qual is None or _RELATIVE_AFTER.match(text, m.end()):
-            return None
-        return _mk(text, start, m.end(), 1, m.group("unit").lower(), qual=qual)
-    nxt, sep = m.group("hnext").lower(), m.group("hsep")
-    if nxt in ("century", "decade") and left.lower().endswith(("a ", "a-")) and "qual" not in lp:
-        start = cand.start() - 2
-        return _mk(text, start, m.end(), 50 if nxt == "century" else 5, "year")  # "a half-century"
-    if sep.isspace() and nxt in _HALF_OF and not _HALF_NOT_AFTER.search(text, max(0, cand.start() - 12),
-                                                                          cand.start()):
-        return _mk(text, start, m.start("hsep"), 50, "percent", qual=qual)
-    return None
-
-
-_HALF_OF: Final = _set("of the its their his her our these those")
 
 
 def parse_quantity_at(text: str, start: int, end: int) -> tuple[float, float | None, str, str | None] | None:
