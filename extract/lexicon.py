@@ -22,7 +22,7 @@ SPEECH_VERBS = (
     "reported(?=\\s*[.,;])|reports|"
     "tweeted|touted|touting|disclosed|alleged|testified|characteri[sz]ed|noted that|observed that|"
     "announcing|claiming|insisting|warning|arguing|explaining|confirming|notes|teased|teases|teasing|"
-    "sounded (?:an|the) alarm|singled out|boasted|boasts|complained|complains|lamented|"
+    "sounded (?:an|the) alarm|singled out|reassured|boasted|boasts|complained|complains|lamented|"
     "conceding|noting|stressing|urging"
 )
 # Speech verbs that attribute only right after a quote: "“…” The head coach continued."

@@ -40,6 +40,11 @@ _FURNITURE_START = re.compile(
 # split off from the sentence it precedes.
 _DATE_PREFIX = re.compile(r"[ \t]*date \d{4}-\d{2}-\d{2}\b[ \t]*")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
+_NEXT_WORD = re.compile(r"\s+([A-Z][a-z]*)\b")
+_PLACE_ABBREVIATIONS = frozenset("u.s u.k u.n e.u".split())
+# Words that open a sentence and never follow an initial inside a name ("J. Smith", "U.S. Navy").
+_OPENERS = frozenset("He She It They We I The This That These Those But And Its His Her Their Our In On At "
+                     "After Before When While Meanwhile However There A An".split())
 _WORD_BEFORE = re.compile(r"([A-Za-z.]+)\Z")
 _ABBREVIATION_WINDOW = 24  # longer than any abbreviation: the look-back stays bounded, so splitting is linear
 _MIN_WORDS_FOR_PROSE = 6
@@ -90,7 +95,11 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
-    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+    if (len(token) == 1 and token.isalpha()) or token in _PLACE_ABBREVIATIONS:
+        # an initial or "U.S." ends a sentence when a sentence opener follows: "wrote on X. He said"
+        following = _NEXT_WORD.match(text, dot + 1)
+        return following is None or following.group(1) not in _OPENERS
+    return token in _ABBREVIATIONS
 
 
 def _next_starts_sentence(text: str, pos: int, end: int) -> bool:

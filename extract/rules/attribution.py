@@ -26,6 +26,7 @@ from extract.rules.speakers import (
     according_speaker,
     described_subject,
     he_said,
+    inner_subject,
     it_said,
     modifies_noun,
     passive_speaker,
@@ -98,7 +99,11 @@ def _reported(
     if according and verb_at is not None and according.start() <= verb_at:
         subject = subject if subject and not _inside(according, verb_at) else None
     if denial and subject:
-        kind, speaker = "denial", subject
+        # "The Iranian presidency said that Azerbaijan had denied ...": the innermost speaker denies
+        denial_at = sentence.start + denial.start()
+        inner = inner_subject(text, verb_at, denial_at, anchors, cast) if verb_at is not None \
+            and verb_at < denial_at else None
+        kind, speaker = "denial", inner or subject
     elif bare_quote:
         return  # "“…,” X said": the quote itself is the statement
     elif subject and verb_at is not None and not _reports_results(text, verb_at, sentence):
@@ -174,8 +179,8 @@ def _quote_speaker(
         described = described_subject(text, sentence.start, verb_at, anchors, cast)
         if described:
             return described, True
-    speaker, verb_at = subject_speaker(text, sentence, anchors, cast)
-    if speaker is not None and verb_at is not None and verb_at >= quote.end:
+    speaker, said_at = subject_speaker(text, sentence, anchors, cast)
+    if speaker is not None and said_at is not None and said_at >= quote.end:
         return speaker, True  # the sentence's own attribution, after a claim: "“…,” an aphorism ..., X noted"
     if before:
         return cast.canonical(before[-1]), False  # no speech verb: the nearest name is the likeliest speaker

@@ -167,6 +167,10 @@ def subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast)
         return last_person_before(text, sentence.start, anchors, cast), verb_at
     if IT_SUBJECT.match(outside[: verb.start()].strip() + " "):
         return it_said(text, sentence, anchors, cast, verb.group()), verb_at
+    if verb.group().endswith("ing") and re.search(r",\s*$", outside[: verb.start()]):
+        opening = _opening_subject(text, sentence.start, verb_at, anchors, cast)
+        if opening is not None:
+            return opening, verb_at  # "..., the Azerbaijani government released a readout, denying ..."
     if re.search(r",\s*$", outside[: verb.start()]):
         after = speaker_names(anchors, cast, sentence.start + verb.end(), sentence.start + verb.end() + 30)
         if after and not text[sentence.start + verb.end() : after[0].start].strip(" the"):
@@ -180,6 +184,31 @@ def subject_speaker(text: str, sentence: Sentence, anchors: Anchors, cast: Cast)
     return described, verb_at
 
 
+def _opening_subject(text: str, start: int, verb_at: int, anchors: Anchors, cast: Cast) -> str | None:
+    """The subject a participle ("..., denying the allegations") shares with its sentence: the name or the
+    described speaker that opens the main clause."""
+    lead = text[start:verb_at]
+    lead_clause = _LEAD_CLAUSE.match(lead)
+    begin = start + (lead_clause.end() if lead_clause else 0)
+    opening = [n for n in speaker_names(anchors, cast, begin, verb_at) if n.start - begin <= 4]
+    if opening:
+        return cast.canonical(opening[0])
+    ends = [m.start() for m in re.finditer(r"\s", text[begin : min(verb_at, begin + 60)])]
+    for end in ends[1:6]:
+        phrase = described_subject(text, begin, begin + end, anchors, cast)
+        if phrase is not None:
+            return phrase
+    return None
+
+
+def inner_subject(text: str, start: int, verb_at: int, anchors: Anchors, cast: Cast) -> str | None:
+    """The subject right before a verb inside a reported clause: "said that Azerbaijan had denied" gives
+    Azerbaijan (a speaker name, or a country or capital)."""
+    names = [n for n in anchors.names if start <= n.start < verb_at and not quoted(n.start, anchors.quotes)
+             and (cast.is_speaker(n) or speaks_as_state(n.name)) and _ADJACENT.fullmatch(text[n.end : verb_at])]
+    return cast.canonical(names[-1]) if names else None
+
+
 # Where the clause that holds a verb begins: after the last ", and", "; " or " and " before it.
 _CLAUSE_BREAK = re.compile(r"[,;]\s+(?:(?:and|but|so)\s+)?|\s(?:and|but)\s+")
 
@@ -188,6 +217,7 @@ _FINAL_TAIL = re.compile(r"^(?:\s+(?:on|in|at|late|early|last|this|earlier|later
                          r"Thursday|Friday|Saturday|Sunday|a|an|the|news|statement|release|conference|interview|"
                          r"briefing|[A-Z][a-z]+))*(?:\s*,\s+[a-z]+ing\b.*|\s*[.!?]?[\"”’]?\s*)$")
 # "..., the Pajhwok news agency reported, citing a government official": the cited source speaks.
+_CITED_AS = re.compile(r"\s+(?:the\s+|a\s+|an\s+)?([^,.;:]{2,80}?)\s+as\s+(?:saying|telling|stating)\b")
 _CITING = re.compile(r"(?:\s+[\w’'-]+){0,3}?,?\s+citing\s+(?:the\s+|a\s+|an\s+)?([^,.;:]{2,80}?)(?=[,.;:]|\s*$)")
 
 
@@ -213,9 +243,10 @@ def _final_attribution(
 
 
 def _cited(text: str, offset: int, outside: str, after_verb: int, anchors: Anchors, cast: Cast) -> str | None:
-    """The source a speech act relays ("reported, citing a government official"): a name in the cited
-    phrase, else the phrase when it describes a speaker ("government official", "sources")."""
-    citing = _CITING.match(outside, after_verb)
+    """The source a speech act relays ("reported, citing a government official", "cited an unnamed
+    official as saying"): a name in the cited phrase, else the phrase when it describes a speaker
+    ("government official", "sources")."""
+    citing = _CITING.match(outside, after_verb) or _CITED_AS.match(outside, after_verb)
     if citing is None:
         return None
     start, end = offset + citing.start(1), offset + citing.end(1)
@@ -237,7 +268,7 @@ _LEAD_CLAUSE = re.compile(r"^(?:[^,]{0,60},\s+)?(?:(?:however|meanwhile|also|sep
 _DESCRIBED = re.compile(r"^(?:the |a |an )?((?:[\w’'-]+ ){0,4}?[\w’'-]+?)(?: also| have| has| had| later| then|"
                         r" repeatedly| firmly| quickly| previously| initially| again)*\s*$", re.IGNORECASE)
 _SPEAKER_HEADS = re.compile(
-    r"(?:officials?|groups?|ministry|government|commission|committee|council|court|company|alliance|union|"
+    r"(?:officials?|groups?|ministry|government|department|service|bureau|institute|administration|commission|committee|council|court|company|alliance|union|"
     r"spokes(?:man|woman|person)|lawyers?|lawmakers|analysts?|economists?|residents|police|agency|office|"
     r"presidency|authorit(?:y|ies)|statement|readout|observers|board|bank|party|campaign|club|regulator|"
     r"prosecutors?|critics|opposition|investors|unions|employers|experts|researchers|scientists|witnesses|"
@@ -293,9 +324,10 @@ def described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cas
     if not described or any(ch.isdigit() for ch in clause):
         return None
     phrase = described.group(1).strip()
-    if not _SPEAKER_HEADS.search(phrase):
+    head_phrase = _POST_MODIFIER.sub("", phrase)  # "Officials on Iranian state media": officials
+    if not _SPEAKER_HEADS.search(head_phrase):
         return None
-    head = phrase.split()[-1].lower()
+    head = head_phrase.split()[-1].lower()
     definite = bool(re.match(r"(?i)the\s", clause)) or _POSSESSOR.match(clause) is not None
     named = [n for n in anchors.names if start <= n.start < verb_at and n.kind != "place"]
     if named and head in _MEDIA_HEADS:
@@ -307,8 +339,12 @@ def described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cas
         if earlier:
             return earlier  # "the deputy" is "a Carroll County Sheriff’s Office deputy" named before
     known = [org for org in cast.organisations if org.split()[-1].lower() == head]
+    if not known and definite:
+        known = [org for org in cast.organisations if head in org.lower().split()]  # "the Department of Energy"
     if len(known) == 1:
         return known[0]
+    if definite and len(phrase.split()) == 1 and (introduced := _named_with_head(text, start, head, anchors)):
+        return cast.canonical(introduced)  # "the state weather agency PAGASA", then "the agency said"
     if definite and head in _DEFINITE_ORGS and len(phrase.split()) > 1:
         subject = _organisation_subject(text, start, anchors, cast, after_qualifier=bool(named))
         if subject is not None:
@@ -320,6 +356,7 @@ def described_subject(text: str, start: int, verb_at: int, anchors: Anchors, cas
     return phrase
 
 
+_POST_MODIFIER = re.compile(r"\s+(?:on|at|in|of|from|with|for|close to|familiar with)\s.*$", re.IGNORECASE)
 # A prepositional phrase before the subject: "in the charging documents the deputy noted".
 _LEAD_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|from|under|with|for|through|over)\s+"
                           r"(?:[\w’'-]+\s+){1,4}?(?=(?:the|a|an)\s)", re.IGNORECASE)
@@ -353,6 +390,13 @@ _MEDIA_PHRASE = re.compile(r"^(?:the\s+)?([A-Z][\w’'.-]*(?:\s+(?:[A-Z][\w’'.
 _POSSESSOR = re.compile(r"(?:the\s+)?[A-Z][\w’'. -]*[’']s?\s")
 
 
+def _named_with_head(text: str, before: int, head: str, anchors: Anchors) -> NameAnchor | None:
+    """The last name the article introduced with ``head`` before it: "the state weather agency PAGASA"."""
+    found = [n for n in anchors.names if before - 3000 <= n.start < before and n.kind != "place"
+             and re.search(rf"\b{re.escape(head)}\s+\Z", text[max(0, n.start - 40) : n.start], re.IGNORECASE)]
+    return found[-1] if found else None
+
+
 def _earlier_description(text: str, before: int, head: str) -> str | None:
     """The indefinite first mention of a described speaker: "a Carroll County Sheriff’s Office deputy"."""
     window = text[max(0, before - 3000) : before]
@@ -374,8 +418,9 @@ def _main_organisation(before: int, anchors: Anchors, cast: Cast) -> str | None:
     lead = next((s for s in anchors.sentences if not s.boilerplate), None)
     if lead is not None:
         for name in anchors.names:
-            if lead.start <= name.start < min(lead.end, before) and name.kind not in ("place", "person") \
-                    and not name.title and _capitalised_words(name.name) and name.name not in cast.given_first:
+            if lead.start <= name.start < min(lead.end, before) and name.kind != "place" \
+                    and not cast.person_like(name) and _capitalised_words(name.name) \
+                    and name.name not in cast.given_first:
                 return cast.canonical(name)
     named = {cast.canonical(n) for n in anchors.names if n.start < before and n.kind == "organisation"}
     return named.pop() if len(named) == 1 else None
@@ -401,7 +446,15 @@ def according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: C
     if named:
         return cast.canonical((people or named)[0])
     phrase = match.group(1).strip()
+    if phrase.lower() in _DEFINITE_ORGS:
+        # "according to the club": the organisation the article calls so, else the one it is about
+        known = [org for org in cast.organisations if head_word(org) == phrase.lower()]
+        return known[0] if len(known) == 1 else _main_organisation(match.start(), anchors, cast) or phrase
     return phrase if _SOURCE_NOUN.search(phrase) else None
+
+
+def head_word(name: str) -> str:
+    return name.split()[-1].lower()
 
 
 def last_person_before(text: str, pos: int, anchors: Anchors, cast: Cast) -> str | None:
