@@ -301,6 +301,12 @@ def test_impossible_end_of_a_period_is_unresolved() -> None:
     assert (a.kind, a.date, a.date_end, a.reason) == ("period", "2025-06-28", None, NO_SUCH_DATE)
 
 
+def test_february_29_without_a_year_keeps_no_day() -> None:
+    a = anchor("The festival began on Feb. 29.", None, "Feb. 29")
+    assert (a.month, a.day, a.date) == (2, None, None)
+    assert a.reason is not None and a.reason.startswith(NO_YEAR)
+
+
 def test_article_with_an_impossible_date_is_kept() -> None:
     # Red-team #4: "June 31" used to fail the whole article with "day is out of range for month".
     from extract.article import extract_article
@@ -310,3 +316,6 @@ def test_article_with_an_impossible_date_is_kept() -> None:
     text = "The fair ran from June 28 to June 31, officials said. It closed on Feb. 30 after a 3-day run."
     record = extract_article(Article(id="x", text=text, source="x", published=FRI), NoModel(), run_id="t")
     assert [f.quantity.text for f in record.figures] == ["3-day"]
+    leap = "The festival began on Feb. 29 and ended on March 3 after a 4-day run, organisers said."
+    record = extract_article(Article(id="y", text=leap, source="y"), NoModel(), run_id="t")
+    assert [f.quantity.text for f in record.figures] == ["4-day"]

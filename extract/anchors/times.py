@@ -18,7 +18,8 @@ expression in its sentence, else the first one after it, is "will", "would", "is
   fall more than 60 days after P, in future context the next year if it would fall more than 60 days
   before P. A month alone ("in June") follows the same rule, compared on the 15th.
 * A day the month does not have ("June 31", "Feb. 30", "Feb. 29, 2025") stays unresolved: ``day`` is None
-  and the reason is "no such date", so nothing downstream builds a date from it.
+  and the reason is "no such date", so nothing downstream builds a date from it; a February 29 whose year
+  is unknown keeps no day either.
 * Without P, an undated month-day or month takes the year of the nearest full date stated in the text (a
   caption "April 28, 2025"), with reason None; with none, reason "no year stated and no publication date".
 * Weekdays: "last X" is the most recent X strictly before P; "next X" / "this coming X" the first X
@@ -392,6 +393,9 @@ def _resolve_date(c: _Cand, ctx: _Ctx) -> TimeAnchor:
         # "June 31", "Feb. 30": kept as written but unresolved, and without a day no calendar has, so that
         # nothing downstream builds a date from it.
         return replace(a, day=None, reason=NO_SUCH_DATE)
+    if year is None and month == 2 and 29 in (day, day2):
+        # A February 29 with no year: a day only leap years have, so no day is kept to build a date from.
+        return replace(a, day=None, reason=f"{reason}; February 29 is a day of leap years only")
     first = _make_date(year, month, day)
     if day2 is not None:
         last = _make_date(year, month, day2)
