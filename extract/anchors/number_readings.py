@@ -39,6 +39,8 @@ _PERCENT_BEFORE: Final = re.compile(r"%|\bper[ -]?cent\b")
 _GOLF: Final = re.compile(r"\b(?:birdie|bogey|eagle|under[ -]par|over[ -]par|level par|even par|leaderboard|"
                           r"fairway|putt|tee shot|front nine|back nine|the turn)", re.I)
 _GOLF_WINDOW: Final = 600
+_GOLF_KEYS: Final = ("irdie", "ogey", "agle", " par", "PAR", "eaderboard", "airway", "utt", "ee shot", " nine",
+                     "he turn")
 _STROKES_BEFORE: Final = re.compile(r"\b(?:round|rounds|score|scores)\s+of\s+\Z|\b(?:carded|shot|posted|signed\s+for|"
                                     r"fired|with)\s+an?\s+\Z", re.I)
 _NINE: Final = re.compile(r"\b(?i:front|back|day|hole)\s+\Z")  # "the front nine", "day two", "hole 7"
@@ -46,7 +48,11 @@ _NINE: Final = re.compile(r"\b(?i:front|back|day|hole)\s+\Z")  # "the front nine
 
 def _golf_near(text: str, pos: int) -> bool:
     """Whether golf is being reported around ``pos``: two golf words within a bounded window."""
-    found = {m.group().lower()[:5] for m in _GOLF.finditer(text, max(0, pos - _GOLF_WINDOW), pos + _GOLF_WINDOW)}
+    lo, hi = max(0, pos - _GOLF_WINDOW), pos + _GOLF_WINDOW
+    window = text[lo:hi]
+    if not any(key in window for key in _GOLF_KEYS):  # substring tests first: far cheaper than the regex
+        return False
+    found = {m.group().lower()[:5] for m in _GOLF.finditer(text, lo, hi)}
     return len(found) >= 2
 
 
@@ -54,9 +60,17 @@ def _golf_reading(text: str, c: _Core, lp: dict[str, tuple[int, str]], outer: st
                   uend: int) -> NumberAnchor | None:
     """A bare number in golf copy: a score in strokes ("-5", "+1", "a round of 66"; returned as a quantity
     to finish) or a hole ("birdies through 13, 14 and 15", "the front nine"; an identifier); else None."""
-    if (c.digits and not c.plain) or c.value > 99 or {"qual", "cur", "mag"} & lp.keys() \
-            or not _golf_near(text, c.start):
+    if (c.digits and not c.plain) or c.value > 99 or {"qual", "cur", "mag"} & lp.keys():
         return None
+    chained = c.start > 1 and text[c.start - 1] in "-–" and text[c.start - 2].isdigit()  # "(6-5-5-5-5)"
+    stroke = c.digits and ("sign" in lp or chained or (59 <= c.value <= 90 and _STROKES_BEFORE.search(outer[-24:])))
+    hole = not stroke and (_NINE.search(outer[-12:]) is not None or (
+        c.digits and c.value <= 18 and not lp and _noun_after(text, uend) is None))
+    if not (stroke or hole) or not _golf_near(text, c.start):  # the window is searched last: it costs most
+        return None
+    if stroke:
+        return _mk(text, c.start, c.end, c.value, "other:stroke")
+    return _mk(text, c.start, c.end, c.value, kind="identifier")
     chained = c.start > 1 and text[c.start - 1] in "-–" and text[c.start - 2].isdigit()  # "(6-5-5-5-5)"
     if c.digits and ("sign" in lp or chained or (59 <= c.value <= 90 and _STROKES_BEFORE.search(outer[-24:]))):
         return _mk(text, c.start, c.end, c.value, "other:stroke")
@@ -107,7 +121,6 @@ _INVISIBLE: Final = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180
                                "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _NUMBERISH: Final = re.compile(r"(?:[\w.,:^+-]|" + _INVISIBLE.pattern + r")*")
 _NEXT_WORD: Final = re.compile(r"\s*\S{0,16}")
-_LAST_DIGIT: Final = re.compile(r"\d(?!.*\d)", re.S)
 _WORD_Q: Final = re.compile(r"(?P<half>[Hh]alf)(?P<hsep>[\s-]+)(?P<hnext>[A-Za-z]+)"
                             r"|(?P<a>[Aa]n?)\s+(?P<unit>minute|hour|day|week|month|year|decade)\b")
 _HALF_NOT_AFTER: Final = re.compile(r"(?i:first|second|third|final|last|opening|closing|latter|former|other|"

@@ -79,7 +79,6 @@ from extract.anchors.number_lexicon import (
 from extract.anchors.number_readings import (
     _COMPOUND_UNITS,
     _INVISIBLE,
-    _LAST_DIGIT,
     _MARGIN_AFTER,
     _NEXT_WORD,
     _NUMBERISH,
@@ -336,9 +335,8 @@ def _quantity(text: str, c: _Core, floor: int) -> list[NumberAnchor]:
     end = rng.end if rng else end
     money = scale is not None or (_POUNDS_AFTER.match(text, end) is not None and _STERLING.search(
         text, max(0, c.start - _CONTEXT_CHARS), c.start) is not None)
-    unit, uend, hyw = _unit_after(text, end, money)
-    if _glued(c.suffix) and unit is None:
-        unit = _glued(c.suffix)
+    glued = _glued(c.suffix)
+    unit, uend, hyw = (glued, end, None) if glued else _unit_after(text, end, money)  # "4,000mAh": no more
     if "mag" in lp:
         unit = "magnitude"
     if "cur" in lp:
@@ -428,8 +426,6 @@ def _scan(text: str, start: int, stop: int) -> list[NumberAnchor]:
     position."""
     out: list[NumberAnchor] = []
     pos, floor = start, max(0, start - _LOOK_BACK)
-    last_digit = _LAST_DIGIT.search(text, floor, start)
-    floor = last_digit.end() if last_digit else floor  # the end of whatever number came before
     reach = stop + 32  # a candidate's own look-ahead ("half" then a space) may pass ``stop``; the search may not
     while (cand := _CAND.search(text, pos, reach)) is not None and cand.start() < stop:
         if cand.group(1) is not None:  # "half of", "more than a minute": number words without digits
@@ -468,7 +464,10 @@ def _scan(text: str, start: int, stop: int) -> list[NumberAnchor]:
 def parse_quantity_at(text: str, start: int, end: int) -> tuple[float, float | None, str, str | None] | None:
     """:func:`parse_quantity` of ``text[start:end]``, read in place: the words around it are its context
     exactly as when the article was read, but only a bounded window of them is scanned."""
-    return _only_quantity(text, _scan(text, start, end), start, end)
+    lo = max(0, start - _WINDOW_BACK)
+    while 0 < lo < start and not text[lo - 1].isspace():
+        lo += 1  # start between words: the numbers just before are read as they were, and set the floor
+    return _only_quantity(text, _scan(text, lo, end), start, end)
 
 
 def parse_quantity(expr: str, context: str = "", after: str = "") -> tuple[float, float | None, str, str | None] | None:
@@ -486,6 +485,7 @@ def parse_quantity(expr: str, context: str = "", after: str = "") -> tuple[float
     return _only_quantity(s, _scan(s, len(prefix), end), len(prefix), end)
 
 
+_WINDOW_BACK: Final = 96  # how far back parse_quantity_at starts reading, so earlier numbers end as they did
 _LOOK_BACK: Final = 48  # characters before a number that may belong to it ("between A$10 million and ...")
 
 
