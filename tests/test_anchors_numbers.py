@@ -500,7 +500,8 @@ def test_number_dense_text_reads_the_same_in_place() -> None:
     from extract.anchors.numbers import parse_quantity_at
 
     text = " ".join(["12", "3.5%", "$4.5 billion", "7-2", "45 km", "between 5 and 6", "A$3m", "-5",
-                     "half of them", "from $370,000 to $5.5 million", "256GB", "four of the nine"] * 20)
+                     "half of them", "from $370,000 to $5.5 million", "256GB", "four of the nine", "4,000mAh",
+                     "GB 1", "5.8in °C 31", "iPhone 11", "Burke, 51,", "2:02:57"] * 20)
     for a in find_numbers(text):
         if a.kind == "quantity":
             assert parse_quantity_at(text, a.start, a.end) == (a.value, a.value_high, a.unit, a.qualifier), a
