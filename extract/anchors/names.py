@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from extract.anchors.base import NameAnchor, NameKind
+from extract.anchors.place_table import COUNTRIES, REGIONS
 
 _LETTER = r"[^\W\d_]"
 _UPPER = r"[^\W\d_a-zß-ÿ]"  # a letter that is not lower case: A-Z and accented capitals (Á, Č, Ž...)
@@ -66,7 +67,8 @@ _ORG_WORDS = re.compile(
     r"Inc|Ltd|Corp|Group|Association|Commission|Committee|Union|Organi[sz]ation|Fund|Federation|Club|FC|"
     r"Media|News|Times|Post|Journal|Reserve|Authority|Department|Parliament|Assembly|Senate|Congress|"
     r"Army|Navy|Guard|Police|Service|Board|Centre|Center|Foundation|League|Airlines|Holdings|Network|"
-    r"Press|Radio|Television|Summit|Programme|Program)\b"
+    r"Press|Radio|Television|Summit|Programme|Program|Bureau|Administration|Directorate|Secretariat|Tribunal|"
+    r"Society|Trust|Coalition|Alliance|Chamber|Caucus|Cabinet)\b"
 )
 # Rivers, mountains, roads and named storms: places and happenings, never speakers.
 _GEOGRAPHY = re.compile(
@@ -88,8 +90,9 @@ _PLACES = frozenset(
 )
 # Places that act as states in the news ("Baku insisted", "Iran has formally requested"): countries and
 # their capitals. Regions, states of a federation and provinces do not speak.
-_STATES = _PLACES - frozenset("Europe Asia Africa America Caspian Sea Markazi Arak Nagorno-Karabakh".split())
-_PLACES = _PLACES | frozenset(
+_STATES = (_PLACES - frozenset("Europe Asia Africa America Caspian Sea Markazi Arak Nagorno-Karabakh".split())) \
+    | COUNTRIES
+_PLACES = _PLACES | COUNTRIES | REGIONS | frozenset(
     "Europe "
     # US states and Canadian provinces: the commonest places of local news, never speakers.
     "Alabama Alaska Arizona Arkansas California Colorado Connecticut Delaware Florida Hawaii Idaho Illinois "
@@ -138,8 +141,9 @@ def find_names(text: str) -> list[NameAnchor]:
     # capitalises it mid-sentence, or a cue says what it is.
     mid_sentence = {a.name for a in candidates if not _sentence_initial(text, a.start)}
     mid_sentence |= {a.name.split()[-1] for a in candidates if " " in a.name}
-    # ... or as a possessor mid-sentence: "Jeep’s Hellcat-powered SUV", then "Jeep is touting".
-    mid_sentence |= {m.group(1) for m in _POSSESSOR_WORD.finditer(text) if not _sentence_initial(text, m.start())}
+    # ... or as a possessor: "Jeep’s Hellcat-powered SUV", then "Jeep is touting".
+    # A possessive is never a function word, even at a sentence start ("Ferrix’s new saloon").
+    mid_sentence |= {m.group(1) for m in _POSSESSOR_WORD.finditer(text) if m.group(1).lower() not in _NOT_NAMES}
     return [
         a for a in candidates
         if " " in a.name or a.kind != "unknown" or a.title or a.name in mid_sentence

@@ -1,0 +1,189 @@
+"""Attribution on the shapes real pages take: subordinate clauses, participles, appositions, relayed and
+nested speech, back references ("the club", "it"), and quote frames that add words of their own.
+
+Each passage is written for the test (none is copied from the gold sets), and each case names the rule it
+checks, so a failure says which general rule broke.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extract import rules
+from extract.anchors import find_anchors, find_sentences
+from extract.rules.common import find_main_speech, find_speech
+
+
+def _statements(text: str) -> list[tuple[str | None, str, str]]:
+    draft = rules.draft(text, find_anchors(text, dt.date(2024, 3, 14)))
+    return [(s.speaker, s.kind, text[s.start : s.end]) for s in draft.statements]
+
+
+def _reported(text: str) -> list[tuple[str | None, str]]:
+    return [(speaker, kind) for speaker, kind, _ in _statements(text) if kind != "quote"]
+
+
+def _quotes(text: str) -> list[str | None]:
+    return [speaker for speaker, kind, _ in _statements(text) if kind == "quote"]
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        pytest.param("The hall fell silent when organisers announced the final count.", None, id="when-clause"),
+        pytest.param("While the ministry maintains that the dam is safe, residents remain worried.", None,
+                     id="while-clause"),
+        pytest.param("The striker looked tired when asked about the defeat.", None, id="when-asked"),
+        pytest.param("When asked about the defeat, the striker said the team had lacked energy.", "said",
+                     id="closed-by-a-comma"),
+    ],
+)
+def test_only_main_clause_speech_counts(text: str, found: str | None) -> None:
+    match = find_main_speech(text)
+    assert (match.group() if match else None) == found
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        pytest.param("The survey covered 40 studies claiming large effects.", None, id="participle-of-a-noun"),
+        pytest.param("The report was said to be incomplete.", None, id="passive"),
+        pytest.param("Cases were reported by 12 states and two territories.", None, id="states-noun"),
+        pytest.param("Both brands have big reveals on the way.", None, id="reveals-noun"),
+        pytest.param("Ferrix is touting the new model as its fastest yet.", "touting", id="progressive"),
+        pytest.param("The mayor rejected the plan, saying it cost too much.", "rejected", id="finite-first"),
+        pytest.param("The charter states that members must vote.", "states", id="states-verb"),
+        pytest.param("Neighbours we spoke to say the road floods every spring.", "say", id="spoken-to"),
+    ],
+)
+def test_speech_verbs_used_as_verbs(text: str, found: str | None) -> None:
+    match = find_speech(text)
+    assert (match.group() if match else None) == found
+
+
+def test_a_speech_verb_in_a_subordinate_clause_makes_no_statement() -> None:
+    text = "The gym at Elm Street erupted in applause when election officials announced the turnout figures."
+    assert _reported(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("At the launch, Priya Nair, Torvane’s head of research, said the device would ship in May.",
+                     "Priya Nair", id="apposition-with-possessive"),
+        pytest.param("Harlow’s lawyer, Dana Whitcombe, said her client would appeal the verdict.",
+                     "Dana Whitcombe", id="name-as-apposition"),
+        pytest.param("Tom Alder, chairman of Kestrel Foods, said profits would recover next year.", "Tom Alder",
+                     id="apposition-naming-an-organisation"),
+    ],
+)
+def test_the_subject_through_appositions(text: str, speaker: str) -> None:
+    assert _reported(text) == [(speaker, "reported")]
+
+
+def test_a_long_frame_ending_in_its_verb_is_only_the_quote() -> None:
+    text = ("In a statement released by both companies after the vote on Friday, Priya Nair, Torvane’s head of "
+            "research, said, “This is the start of something much larger for all of us.”")
+    assert _statements(text) == [("Priya Nair", "quote", text[text.index("“") :])]
+
+
+def test_a_frame_that_adds_indirect_speech_also_reports() -> None:
+    text = ("Lena Okafor won the seat by 40 votes.\n"
+            "“We knocked on every door,” she said, adding she would hold a meeting in each ward this summer.")
+    found = _statements(text)
+    assert ("Lena Okafor", "quote") in [(s, k) for s, k, _ in found]
+    assert ("Lena Okafor", "reported") in [(s, k) for s, k, _ in found]
+
+
+def test_a_quote_used_in_a_claim_takes_the_final_attribution() -> None:
+    text = ("Researchers at the institute studied 900 trials.\n"
+            "“Follow the money,” a maxim often heard in newsrooms, describes how funding shapes which results "
+            "get published, Marta Bellini argued.")
+    found = _statements(text)
+    assert ("Marta Bellini", "quote") in [(s, k) for s, k, _ in found]
+    assert ("Marta Bellini", "reported") in [(s, k) for s, k, _ in found]
+
+
+def test_relayed_speech_belongs_to_the_cited_source() -> None:
+    text = ("At least nine people died in the flooding, the Kabul Times newspaper reported, citing a provincial "
+            "official.")
+    assert _reported(text) == [("provincial official", "reported")]
+
+
+def test_cited_as_saying_belongs_to_the_cited_source() -> None:
+    text = "Local radio cited an unnamed police officer as saying that the bridge had been closed overnight."
+    (speaker, kind), = _reported(text)
+    assert kind == "reported" and speaker is not None and "police officer" in speaker
+
+
+def test_a_nested_denial_is_the_innermost_speakers() -> None:
+    text = "The Kenyan presidency said that Uganda had denied the reports during talks in Nairobi."
+    assert _reported(text) == [("Uganda", "denial")]
+
+
+def test_a_participle_shares_the_opening_subject() -> None:
+    text = "In reply, the regional government issued a two-page statement, denying any wrongdoing by its staff."
+    (speaker, kind), = _reported(text)
+    assert kind == "denial" and speaker is not None and speaker.endswith("regional government")
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("Kestrel Rovers have signed the winger from Dunmore for a record fee, the League Two club "
+                     "said on Monday, ending a long chase.", "Kestrel Rovers", id="club-in-its-sentence"),
+        pytest.param("Winds reached 150 kph, according to the state weather agency TAMAR. Some towns lost power "
+                     "for two days, the agency said.", "TAMAR", id="agency-introduced-by-its-noun"),
+        pytest.param("Power failed across the valley, the Bureau of Water Supply said. Repairs could take a week, "
+                     "the bureau said.", "Bureau of Water Supply", id="head-inside-the-name"),
+    ],
+)
+def test_definite_descriptions_point_back(text: str, speaker: str) -> None:
+    assert _reported(text)[-1] == (speaker, "reported")
+
+
+def test_it_is_the_organisation_that_spoke_with_the_same_verb() -> None:
+    text = ("The old mark stood for a decade, notes the Daily Courier, and the Harbour Run tweeted that no one "
+            "had come close, per WKRT. \"The fastest field we have ever had,\" it tweeted.")
+    assert _quotes(text) == ["Harbour Run"]
+
+
+def test_it_is_not_a_person_named_before() -> None:
+    text = ("Anna Brandt said the ruling was fair. Brandt leads the Delta Union. In a memo, the Delta Union "
+            "said it would appeal. It also described the ruling as “a step backwards for every worker here.”")
+    assert _quotes(text) == ["Delta Union"]
+
+
+def test_one_word_brands_next_to_their_verb_speak() -> None:
+    text = "Ferrix’s new saloon arrives in May. Ferrix has confirmed that the saloon will have a 90 kWh battery."
+    assert _reported(text) == [("Ferrix", "reported")]
+
+
+def test_a_described_subject_with_a_relative_clause() -> None:
+    text = "Residents we talked to say the new bus route has cut their commute in half."
+    (speaker, kind), = _reported(text)
+    assert kind == "reported" and speaker == "Residents"
+
+
+def test_a_described_subject_in_a_later_clause() -> None:
+    text = ("A Hollis County deputy was sent to the farm. The deputy walked to the barn and found the door "
+            "forced, and in the incident report the deputy noted that two saddles were missing.")
+    assert _reported(text)[-1] == ("Hollis County deputy", "reported")
+
+
+def test_according_to_data_from_a_publisher() -> None:
+    text = "Sales are expected to reach $2 billion by 2026, according to consensus data from Stratlytics."
+    assert _reported(text) == [("Stratlytics", "reported")]
+
+
+def test_a_family_name_first_person_is_not_a_model_name() -> None:
+    text = ("Voltra’s new hatchback is called the Voltra Spark GT. Voltra said the Spark would go on sale in June.")
+    assert _reported(text) == [("Voltra", "reported")]
+
+
+def test_a_sentence_ends_after_an_initial_when_a_sentence_opener_follows() -> None:
+    text = "The minister posted the figures on X. He said more would follow. Visitors met John F. Kennedy Jr."
+    assert [s.text for s in find_sentences(text)] == [
+        "The minister posted the figures on X.", "He said more would follow.", "Visitors met John F. Kennedy Jr."]
