@@ -12,7 +12,8 @@ import datetime as dt
 import pytest
 
 from extract import rules
-from extract.anchors import find_anchors, find_sentences
+from extract.anchors import find_anchors
+from extract.anchors.sentences import find_sentences
 from extract.rules.common import find_main_speech, find_speech
 
 

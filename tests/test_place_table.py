@@ -11,8 +11,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
-from extract.anchors import find_names
-from extract.anchors.names import speaks_as_state
+from extract.anchors.names import find_names, speaks_as_state
 from extract.anchors.place_table import COUNTRIES, REGIONS
 
 ROOT = Path(__file__).resolve().parent.parent
