@@ -158,8 +158,7 @@ def test_a_429_makes_every_thread_wait_for_retry_after(tmp_path: Path) -> None:
         result = CliRunner().invoke(
             cli, [str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "out"), "--backend", "openai",
                   "--extraction", "assist",
-                  "--base-url", server.base_url, "--model", "fault-model", "--cache-dir", str(tmp_path / "cache"),
-                  "-q"],
+                  "--base-url", server.base_url, "--model", "fault-model", "--cache-dir", str(tmp_path / "cache")],
             env={"EXTRACT_CONCURRENCY": "4", "OPENAI_API_KEY": "sk-test", "EXTRACT_MAX_RETRIES": "2"},
         )
         arrivals = server.timestamps
@@ -186,7 +185,7 @@ def test_a_failed_article_under_concurrency_fails_alone(tmp_path: Path) -> None:
             cli, [str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "out"), "--backend", "openai",
                   "--extraction", "assist",
                   "--base-url", server.base_url, "--model", "fault-model", "--cache-dir", str(tmp_path / "cache"),
-                  "--concurrency", "3", "-q"],
+                  "--concurrency", "3"],
             env={"OPENAI_API_KEY": "sk-test"},
         )
     assert result.exit_code == 1

@@ -45,7 +45,7 @@ def extract(tmp_path: Path, server: FaultServer, *extra: str) -> subprocess.Pope
     return subprocess.Popen(
         [sys.executable, "-m", "extract", "batch.jsonl", "--out", "out", "--backend", "openai",
          "--extraction", "assist",
-         "--base-url", server.base_url, "--model", "fault-model", "-q", *extra],
+         "--base-url", server.base_url, "--model", "fault-model", *extra],
         cwd=tmp_path, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
 

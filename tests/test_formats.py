@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+import pytest
 from click.testing import CliRunner, Result
 
 from extract.cli import cli
@@ -69,7 +71,7 @@ def test_failures_give_exit_code_1_a_summary_and_error_lines(tmp_path: Path) -> 
     (tmp_path / "empty.txt").write_text(" \n", encoding="utf-8")
     out = tmp_path / "out"
     result = run(str(tmp_path / "good.txt"), str(tmp_path / "empty.txt"), str(tmp_path / "gone.txt"),
-                 "--out", str(out), "-q")
+                 "--out", str(out))
     assert result.exit_code == 1
     assert "done 1, skipped 0, cached 0, failed 2;" in result.stderr
     errors = [json.loads(line) for line in (out / "errors.jsonl").read_text("utf-8").splitlines()]
@@ -78,3 +80,30 @@ def test_failures_give_exit_code_1_a_summary_and_error_lines(tmp_path: Path) -> 
         {"id": None, "input": str(tmp_path / "gone.txt"), "stage": "read", "error": "no such file or folder"},
     ]
     assert run(str(tmp_path / "good.txt"), "--out", str(tmp_path / "ok"), "-q").exit_code == 0
+
+
+def test_quiet_prints_errors_only_and_verbose_reaches_the_settings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "out"
+    quiet = run(str(inputs(tmp_path)), "--out", str(out), "-q")
+    assert quiet.exit_code == 1
+    lines = quiet.stderr.splitlines()
+    assert len(lines) == 2 and all(line.startswith("error: ") for line in lines)  # no warning, no summary
+    assert 'missing "text"' in lines[0] and "malformed JSON line" in lines[1]
+
+    import extract.cli.run
+
+    seen: list[bool] = []
+    real = extract.cli.run.open_model
+
+    def spy(settings: Any, **kwargs: Any) -> Any:
+        seen.append(settings.verbose)
+        return real(settings, **kwargs)
+
+    monkeypatch.setattr(extract.cli.run, "open_model", spy)
+    assert run(str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "v"), "-v").exit_code == 1
+    assert run(str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "w")).exit_code == 1
+    assert seen == [True, False]
+    both = run(str(tmp_path / "batch.jsonl"), "--out", str(tmp_path / "x"), "-q", "-v")
+    assert both.exit_code == 2 and "-q and -v contradict each other" in both.stderr
