@@ -1,9 +1,9 @@
-"""A 1,000-article batch through the fault server with 10% injected failures: is every article either in the
-feed exactly once or in errors.jsonl?
+"""A 1,000-article batch through the fault server with 10% injected failures, two runs started at once into
+the same folder, and a kill -9: is every article either in the feed exactly once or in errors.jsonl?
 
 Usage::
 
-    python benchmarks/bench_fault_batch.py [--articles 1000] [--concurrency 8] [--kill-after 10]
+    python benchmarks/bench_fault_batch.py [--articles 1000] [--concurrency 8] [--kill-after 10] [--alone]
 
 Each article is built from paragraphs of ``seeds/`` after a synthetic pair of paragraphs (two names, then a
 quote nobody is said to have spoken) so that every article asks the model at least once; ids and texts are
@@ -18,9 +18,13 @@ get a fault on their question:
 * 1%: a body cut off mid-JSON every time (retried, then given up: in errors.jsonl).
 
 The batch runs as ``python -m extract`` in a subprocess, with short timeouts and retries set through the
-environment. ``--kill-after S`` sends SIGKILL to that run after S seconds and runs the same command again,
-which resumes. Prints: articles in the feed exactly once, in errors.jsonl, in neither (must be 0), in both
-(must be 0), duplicates in the feed (must be 0), model requests, and wall time. Exits 1 if a must-be-0 is not.
+environment. Unless ``--alone``, a second run of the same command starts at the same moment into the same
+folder: the folder lock lets one of them through and the other must exit 2 at once. ``--kill-after S`` sends
+SIGKILL to the run still going after S seconds, then the same command runs again (it resumes), and once
+more after that (a settled feed: only the articles whose model answers failed are extracted again).
+Prints: articles in the feed exactly once, in errors.jsonl, in neither (must be 0), in both (must be 0),
+duplicates in the feed (must be 0), model requests, and wall time. Exits 1 if a must-be-0 is not, or if
+the concurrent second run was not refused.
 """
 
 from __future__ import annotations
@@ -117,16 +121,20 @@ class Script:
         return first_option(request)
 
 
-def run_extract(folder: Path, base_url: str, concurrency: int, kill_after: float | None) -> tuple[int, str]:
+def start_extract(folder: Path, base_url: str, concurrency: int) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("EXTRACT_", "OPENAI_"))}
     env.update(OPENAI_API_KEY="sk-bench", EXTRACT_CACHE_DIR=str(folder / "cache"), EXTRACT_TIMEOUT="1.0",
                EXTRACT_MAX_RETRIES="2", PYTHONPATH=str(REPO))
-    process = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-m", "extract", "batch.jsonl", "--out", "out", "--backend", "openai",
          "--extraction", "assist", "--base-url",
-         base_url, "--model", "fault-model", "--concurrency", str(concurrency), "-q"],
+         base_url, "--model", "fault-model", "--concurrency", str(concurrency)],
         cwd=folder, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )
+
+
+def finish(process: subprocess.Popen[str], kill_after: float | None) -> tuple[int, str]:
+    """Wait for the run; SIGKILL it after ``kill_after`` seconds if it is still going."""
     try:
         _, stderr = process.communicate(timeout=kill_after)
     except subprocess.TimeoutExpired:
@@ -137,9 +145,9 @@ def run_extract(folder: Path, base_url: str, concurrency: int, kill_after: float
 
 def count(folder: Path, ids: list[str]) -> dict[str, int]:
     feed = Counter(json.loads(line)["article"]["id"]
-                   for line in (folder / "out" / "facts.jsonl").read_text(encoding="utf-8").splitlines())
+                   for line in (folder / "out" / "facts.jsonl").read_bytes().split(b"\n") if line)
     errors = {json.loads(line)["id"]
-              for line in (folder / "out" / "errors.jsonl").read_text(encoding="utf-8").splitlines()}
+              for line in (folder / "out" / "errors.jsonl").read_bytes().split(b"\n") if line}
     once = {i for i, n in feed.items() if n == 1}
     return {
         "articles": len(ids),
@@ -156,6 +164,7 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--kill-after", type=float, default=None, help="SIGKILL the first run after S seconds.")
+    parser.add_argument("--alone", action="store_true", help="No second run started at the same time.")
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args()
 
@@ -164,32 +173,49 @@ def main() -> int:
         ids = build_batch(folder / "batch.jsonl", args.articles)
         plan = plan_faults(args.articles, args.seed)
         expected_failed = sum(1 for fault in plan.values() if fault.endswith("_always") and fault != "off_list_always")
+        refused = None
         with FaultServer(Script(plan)) as server:
             began = time.monotonic()
-            code, stderr = run_extract(folder, server.base_url, args.concurrency, args.kill_after)
-            runs = [(code, stderr, time.monotonic() - began)]
-            if args.kill_after is not None and code == -signal.SIGKILL:
+            first = start_extract(folder, server.base_url, args.concurrency)
+            second = None if args.alone else start_extract(folder, server.base_url, args.concurrency)
+            runs: list[tuple[str, int, str, float]] = []
+            if second is not None:  # one of the two gets the folder; the other must be refused at once
+                while first.poll() is None and second.poll() is None:
+                    time.sleep(0.01)
+                loser, winner = (first, second) if first.poll() is not None else (second, first)
+                code, stderr = finish(loser, None)
+                refused = code == 2 and "another run is writing into this folder" in stderr
+                runs.append(("concurrent run", code, stderr, time.monotonic() - began))
+                first = winner
+            code, stderr = finish(first, args.kill_after)
+            runs.append(("run", code, stderr, time.monotonic() - began))
+            if code == -signal.SIGKILL:
                 feed = (folder / "out" / "facts.jsonl").read_bytes()
                 lines, whole = feed.count(b"\n"), feed.endswith(b"\n") or not feed
-                print(f"run 1 killed after {args.kill_after:.0f}s: {lines} lines in the feed, last line whole: {whole}")
-                again = time.monotonic()
-                code, stderr = run_extract(folder, server.base_url, args.concurrency, None)
-                runs.append((code, stderr, time.monotonic() - again))
+                print(f"run killed after {args.kill_after:.0f}s: {lines} lines in the feed, last line whole: {whole}")
+                for name in ("resumed run", "settled run"):
+                    again = time.monotonic()
+                    code, stderr = finish(start_extract(folder, server.base_url, args.concurrency), None)
+                    runs.append((name, code, stderr, time.monotonic() - again))
             requests = server.calls
         wall = time.monotonic() - began
-        for number, (code, stderr, seconds) in enumerate(runs, start=1):
-            summary = next((line for line in stderr.splitlines() if line.startswith("done ")), "(no summary)")
-            print(f"run {number}: exit {code}, {seconds:.1f}s: {summary}")
+        for name, code, stderr, seconds in runs:
+            lines = stderr.splitlines()
+            summary = next((line for line in lines if line.startswith("done ")), None) or next(
+                (line for line in lines if line.startswith("error: ")), "(no summary)")
+            print(f"{name}: exit {code}, {seconds:.1f}s: {summary}")
         results = count(folder, ids)
         faults = Counter(plan.values())
         print(f"injected: {sum(faults.values())} articles ({', '.join(f'{k} {v}' for k, v in faults.items())}); "
               f"expected in errors.jsonl: {expected_failed}")
         for name, value in results.items():
             print(f"{name:>32}: {value}")
+        if refused is not None:
+            print(f"{'concurrent run refused (exit 2)':>32}: {refused}")
         print(f"{'model requests':>32}: {requests}")
         print(f"{'wall time':>32}: {wall:.1f}s ({args.concurrency} at once)")
     bad = results["in neither (must be 0)"] + results["in both (must be 0)"] + results["duplicates in feed (must be 0)"]
-    return 1 if bad else 0
+    return 1 if bad or refused is False else 0
 
 
 if __name__ == "__main__":
