@@ -228,3 +228,24 @@ def test_feed_lines_escape_the_characters_splitlines_breaks_at(tmp_path: Path) -
     record = json.loads(line)
     assert record["article"]["chars"] == len(text) and record["article"]["title"] == title
     assert [f["quantity"]["text"] for f in record["figures"]] == ["25 basis points", "4.5 percent", "12 percent"]
+
+
+def test_a_full_disk_at_the_report_is_exit_2_with_the_feed_complete(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ids = stories(tmp_path / "in", 3)
+    out = tmp_path / "out"
+    real = os.write
+
+    def write(fd: int, data: Any) -> int:
+        if "report.json." in os.readlink(f"/proc/self/fd/{fd}"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real(fd, data)
+
+    monkeypatch.setattr(os, "write", write)
+    result = run(str(tmp_path / "in"), "--out", str(out), *RULES)
+    assert result.exit_code == 2 and isinstance(result.exception, SystemExit)
+    assert [line for line in result.stderr.splitlines() if line.startswith("error:")] == [
+        f"error: cannot write {out / 'report.json'}: No space left on device"]
+    assert feed_ids(out) == ids
+    assert not [p.name for p in out.iterdir() if p.name.startswith("report.json")]

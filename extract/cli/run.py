@@ -153,9 +153,9 @@ def run(inputs: tuple[str, ...], out_dir: str, resume: bool, resume_on: ResumeOn
     if writer.feed_path is not None and writer.out_dir is not None:
         try:  # streamed, and skipped when the feed did not change since the report was written
             report_summary = refresh_report(writer.feed_path, writer.out_dir / REPORT_NAME)
-        except NewsfactsError as err:
+        except NewsfactsError as err:  # the folder cannot be written (a full disk): as for the feed, exit 2
             click.echo(f"error: {err}", err=True)
-            sys.exit(EXIT_FAILED_INPUTS)
+            sys.exit(EXIT_USAGE)
         if not settings.quiet:
             click.echo(report_summary, err=True)
     if summary.failed:

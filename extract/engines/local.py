@@ -293,18 +293,3 @@ class _Pool:
             except BaseException as err:  # handed to whoever waits on the future
                 future.set_exception(err)
 
-
-def _unique_id(article: Article, seen: dict[str, int], warn: Warn | None) -> Article:
-    """Duplicate ids get a suffix (``id~2``), unique only among the ids seen in this run.
-
-    Kept for :mod:`extract.engines.ray_data` until it places inputs with :meth:`FeedWriter.place`, which
-    also keeps renamed ids unique against every id in the feed and finds the line an earlier run wrote.
-    """
-    count = seen.get(article.id, 0) + 1
-    seen[article.id] = count
-    if count == 1:
-        return article
-    new_id = f"{article.id}~{count}"
-    if warn:
-        warn(f"{article.source}: duplicate id {article.id!r}, written as {new_id!r}")
-    return replace(article, id=new_id)
