@@ -41,7 +41,7 @@ def model_base_url(request: pytest.FixtureRequest) -> Iterator[str]:
         return
     from extract.model.local_server import LocalServer
 
-    with LocalServer(LOCAL_MODEL) as server:
+    with LocalServer(LOCAL_MODEL, n_ctx=8192) as server:  # room for a full extraction's prompt and answer
         yield server.base_url
 
 
