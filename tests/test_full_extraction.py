@@ -287,3 +287,17 @@ def test_a_long_article_is_asked_piece_by_piece_with_its_neighbours_names(
     assert [q["text"] for q in quantities] == ["48-hour", "4.5%", "some 2,000", "12 million euros", "14"]
     assert all(text[q["start"]:q["end"]] == q["text"] for q in quantities)  # whole-text offsets
     assert any("ALSO NAMED ELSEWHERE IN THE ARTICLE" in r["messages"][1]["content"] for r in server.requests)
+
+
+def test_verbose_logs_each_request_and_its_answer(tmp_path: Path) -> None:
+    lines: list[str] = []
+    with FaultServer([Step.ok(GOOD.model_dump())]) as server:
+        settings = Settings(backend="openai", extraction="full", base_url=server.base_url, api_key="sk-test",
+                            model="fault-model", cache_dir=tmp_path / "cache", max_retries=0, verbose=True)
+        with open_model(settings, log=lines.append) as model:
+            extract_article(article(), model, run_id="test")
+            extract_article(article(), model, run_id="test")
+    asked = [line for line in lines if line.startswith("model: ")]
+    assert asked[0].startswith("model: dock-strike: extract.facts.v1 asked in ")
+    assert asked[0].endswith(": 3 figures, 4 statements, 1 events")
+    assert "from the cache" in asked[1] and "sk-test" not in " ".join(lines)

@@ -252,6 +252,7 @@ class ModelClient:
         self._local = threading.local()  # this thread's attempt count for the request it is sending
         self.gate = RateGate()
         self.unreachable: str | None = None  # set once the server could not be reached at all
+        self.trace: Callable[[str], None] | None = None  # with -v: one line per request and its answer
         self.startup_seconds = 0.0  # time the embedded server took to start, when this run started it
 
     @property
@@ -275,6 +276,16 @@ class ModelClient:
         self._local.attempts = getattr(self._local, "attempts", 0) + 1
 
     def answer(self, request: Request, meter: Meter) -> Answer | None:
+        if self.trace is None:
+            return self._answer(request, meter)
+        began, calls = time.monotonic(), meter.model_calls
+        answer = self._answer(request, meter)
+        how = "asked" if meter.model_calls > calls else "from the cache" if answer is not None else "not asked"
+        self.trace(f"model: {request.article_id}: {request.prompt_id} {how} in {time.monotonic() - began:.1f}s: "
+                   f"{describe_answer(answer)}")
+        return answer
+
+    def _answer(self, request: Request, meter: Meter) -> Answer | None:
         key = request_key(request, self.model)
         cached = self._cached(key, request)
         if cached is not None:
@@ -408,6 +419,20 @@ def _stop(max_retries: int) -> Callable[[RetryCallState], bool]:
         return isinstance(err, openai.APITimeoutError) and state.attempt_number >= 2
 
     return stop
+
+
+def describe_answer(answer: Answer | None) -> str:
+    """One line on an answer for ``-v``: the choice made, or how many items of each list, and the problems."""
+    if answer is None:
+        return "no answer (the rules' items stand)"
+    value = answer.value
+    if hasattr(value, "answer"):
+        said = repr(value.answer)
+    else:
+        lists = {name: len(v) for name, v in vars(value).items() if isinstance(v, list)}
+        said = ", ".join(f"{n} {name}" for name, n in lists.items()) or type(value).__name__
+    problems = f"; {len(answer.problems)} problems: {answer.problems[0]}" if answer.problems else ""
+    return said + problems
 
 
 def _checked(request: Request) -> type[BaseModel]:

@@ -161,9 +161,11 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
                                      timeout=chosen.timeout, max_retries=0,
                                      http_client=deadline_client(chosen.timeout))
 
-            yield ModelClient(connect, backend="openai", model=chosen.model or "", extraction=chosen.extraction,
-                              settings=settings, cache=cache, mode=chosen.mode,
-                              where=redact_url(settings.base_url) if settings.base_url else "the OpenAI API")
+            remote = ModelClient(connect, backend="openai", model=chosen.model or "", extraction=chosen.extraction,
+                                 settings=settings, cache=cache, mode=chosen.mode,
+                                 where=redact_url(settings.base_url) if settings.base_url else "the OpenAI API")
+            remote.trace = log if settings.verbose else None
+            yield remote
             return
         model = chosen.model or settings.local_model
         n_ctx = max(settings.n_ctx, FULL_CONTEXT) if chosen.extraction == "full" else settings.n_ctx
@@ -191,4 +193,5 @@ def open_model(settings: Settings, *, log: Callable[[str], None] | None = None) 
 
         client = ModelClient(start_local, backend="local", model=model, extraction=chosen.extraction,
                              settings=settings, cache=cache, mode=chosen.mode, where="the embedded model server")
+        client.trace = log if settings.verbose else None
         yield client
