@@ -44,31 +44,36 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"engaged (?:[\w’'-]+ ){0,2}?drones",
     "call": r"spoke (?:[\w’'-]+ ){0,4}?(?:by|on the|over the) (?:tele)?phone|held (?:a )?(?:phone|telephone) "
     r"(?:call|conversation)",
-    "meeting": r"\bmet\b|held talks|hosted (?:talks|a summit|a meeting)|convened|visited",
+    "meeting": r"\bmet\b|held talks|hosted (?:talks|a summit|a meeting)|convened",
+    "visit": r"visited|toured|paid a visit|flew over|arrived in (?-i:[A-Z])|"
+    r"(?:after|before|while|when) (?:visiting|touring|flying over)",
     "election": r"went to the polls|polls (?:closed|opened)|(?:was|were) (?:re-)?elected|re-elected|"
     r"(?:won|wins|win|winning) (?:[\w’'-]+ ){0,4}?(?:seats?|votes|election|vote|majority|re-election|primary|runoff|"
     r"run-off|race|bid|term|nomination|mayoralty|victory)|(?:registered|secured|claimed|earned|clinched|recorded|"
     r"sealed|squeaked out|picked up|pulled out|notched|grabbed|snatched|brought) (?:[\w’'-]+ ){0,3}?(?:victory|win)|"
     r"results are in|neck and neck|too close to (?:call|determine)|(?:defeated|defeats|ousted|unseated) "
-    r"(?:[\w’'-]+ ){0,2}?(?:incumbent|challenger|mayor|councilor|councillor|rival|opponent|[A-Z])",
+    r"(?:[\w’'-]+ ){0,2}?(?:incumbent|challenger|mayor|councilor|councillor|rival|opponent|(?-i:[A-Z]))|"
+    r"(?:seats?|race|election|primary|runoff|nomination) (?:was|were) (?:also )?won by",
     "vote": r"voted (?:[\w’'-]+ ){0,3}?(?:to|for|against|in favou?r)|approved (?:[\w’'-]+ ){0,3}?(?:by|in) a vote|"
     r"(?:passed|passes|adopted|adopts) (?:the |a |an |its |their )?(?:[\w’'$-]+ ){0,3}?(?:budget|bill|law|measure|"
     r"ordinance|resolution|motion|levy|tax)|(?:was|were|has been|have been) (?:passed|adopted|approved|rejected)",
     "decision": r"(?:raised|cut|lowered|held|kept|left|hiked|reduced) (?:its |the |their )?(?:[\w’'-]+ ){0,3}?"
-    r"(?:rates?|benchmark|dividend|guidance|forecast|outlook)|decided|approved|imposed|lifted|banned|suspended|"
-    r"appointed|resigned|declared (?:a |an )?(?:[\w’'-]+ ){0,2}?(?:emergency|calamity|disaster|curfew)|"
+    r"(?:rates?|benchmark|dividend|guidance)|decided|approved|imposed|lifted|banned|suspended|"
+    r"appointed|resigned|declared (?:a |an )?(?:[\w’'-]+ ){0,3}?(?:emergency|calamity|disaster|curfew)|"
     r"announced (?:plans|a|an|the) ",
     "ruling": r"ruled|sentenced|convicted|acquitted|overturned|upheld|found (?:[\w’'-]+ )?(?:guilty|liable)|"
     r"dismissed (?:the |a |an )?(?:case|appeal|lawsuit|claim|charges)",
     "transfer": r"signed for|has signed|completed (?:a|his|her|the) (?:[\w’'-]+ )?(?:move|transfer|signing)|"
-    r"joined (?:[A-Z][\w’'-]+|the club)|agreed a fee",
+    r"joined (?:(?-i:[A-Z])[\w’'-]+|the club)|agree(?:d|ing) a fee|(?:completed|underwent|passed) (?:a|his|her) "
+    r"medical",
     "earnings": r"reported (?:[\w’'-]+ ){0,3}?(?:revenue|profit|earnings|sales|net income|loss|results)|"
     r"posted (?:[\w’'-]+ ){0,3}?(?:profit|loss|revenue)|(?:revenue|sales|profit|earnings) (?:[\w’'-]+ ){0,3}?"
     r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|slipped|grew)",
     "disaster": rf"(?:earthquake|quake|flood|floods|wildfire|fire|blaze|storm|hurricane|typhoon|cyclone|"
     rf"landslide|tsunami|eruption) {_W}(?:struck|hit|killed|destroyed|swept|tore|spread|burned|broke out|"
     rf"forced)|(?:were|was|been) (?:killed|injured|evacuated|destroyed|displaced)|died|killed at least|"
-    r"made landfall|slammed (?:ashore|into)|came ashore|(?:explosion|blast|collapse|fire) (?:[\w’'-]+ ){0,3}?"
+    r"made landfall|slammed (?:ashore|into)|came ashore|left (?:[\w’',-]+ ){0,5}?(?:dead|homeless|missing)|"
+    r"(?:explosion|blast|collapse|fire) (?:[\w’'-]+ ){0,3}?"
     r"(?:tore through|ripped through|hit|struck|killed|trapped)|exploded|collapsed|were trapped|was trapped",
     "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
     r"reached (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",
@@ -92,12 +97,16 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"(?:won|wins|winning) (?:[\w’'-]+ ){0,3}?(?:title|final|race|championship|cup|trophy|gold|medal|stage|"
     r"marathon|open|tournament|grand prix)|won \d+ of|\d+-\d+ (?:win|victory|defeat|loss|draw|rout)|"
     r"(?:set|sets|broke|breaks|smashed|shattered|fells?) (?:a |the )?(?:new )?(?:[\w’'-]+ )?record|"
-    r"record (?:has been|was|is) (?:shattered|broken|smashed)|earned the lead|took the lead|"
-    r"(?:round|score) of \d+",
+    r"record (?:has been|was|is) (?:shattered|broken|smashed)|earned (?:him |her |them )?the lead|took the lead|"
+    r"(?:played|faced|hosted) (?:against )?(?-i:[A-Z])[\w’'-]+",
     "acquisition": r"agreed to (?:buy|acquire|merge)|(?:will|would) (?:buy|acquire) (?:[\w’'-]+ ){0,4}?for|"
     r"announced (?:[\w’'-]+ ){0,3}?(?:takeover|acquisition|merger)|completed (?:[\w’'-]+ ){0,3}?(?:takeover|"
     r"acquisition|merger)",
     "office": r"sworn in|took office|was inaugurated|stepped down|was ousted|was dismissed",
+    "aid": r"(?:released|pledged|sent|donated|approved|announced) (?:[\w’'$€£.,-]+ ){0,4}?(?:in )?(?:humanitarian )?"
+    r"(?:aid|funding|funds|relief|assistance)",
+    "lawsuit": r"(?:case|lawsuit|suit|claim|complaint|action|appeal) (?:was|were|has been) (?:brought|filed|lodged)|"
+    r"(?:filed|brought|lodged) (?:a |an )?(?:[\w’'-]+ ){0,2}?(?:lawsuit|suit|complaint|legal challenge)|\bsued\b",
     "strike": r"went on strike|walked out|began (?:a |an )?(?:[\w’'-]+ )?strike|called off (?:the |a |their )?strike|"
     r"(?:ended|suspended) (?:the |a |their )?(?:[\w’'-]+ )?strike",
 }

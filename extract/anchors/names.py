@@ -112,10 +112,11 @@ _DEMONYM_ENDINGS = ("i", "ian", "an", "n", "ese", "ish", "ic", "ite", "ni")
 _PLACE_STEMS = frozenset(place.rstrip("aey") for place in _PLACES if len(place) > 3)
 
 
-# "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —", "MOSCOW (Sputnik) – ":
+# "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —", "MOSCOW (Sputnik) – ",
+# "McHENRY, Md. (AP) –":
 # place, date and outlet, at a line start or after the scraper's "date YYYY-MM-DD" prefix.
 DATELINE = re.compile(r"(?:^|(?<=^ date \d{4}-\d{2}-\d{2} )|(?<=^date \d{4}-\d{2}-\d{2} ))"
-                      r"[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*"
+                      r"(?:Ma?c)?[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*"
                       r"(?:,[ \w.,]{0,40}?)?\s*\([^()\n]{1,40}\)\s*[-–—:]+\s*", re.MULTILINE)
 
 
