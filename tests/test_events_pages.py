@@ -1,0 +1,86 @@
+"""Event rules on the shapes real pages take: one event per happening told over nearby sentences,
+background clauses, expectations, denials, quote frames, and the kinds a trigger gives.
+
+Each passage is written for the test (none is copied from the gold sets).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from extract import rules
+from extract.anchors import find_anchors
+
+PUBLISHED = dt.date(2024, 3, 14)  # a Thursday
+
+
+def _events(text: str) -> list[tuple[str, str | None, str]]:
+    draft = rules.draft(text, find_anchors(text, PUBLISHED))
+    return [(e.kind, e.date, e.sentence.text) for e in draft.events]
+
+
+def test_a_restatement_after_the_dated_sentence_is_no_second_event() -> None:
+    text = ("The city council approved the 2025 budget on Tuesday. The main opposition bloc voted against it. "
+            "Parking fees will rise in May.")
+    assert [(kind, date) for kind, date, _ in _events(text)] == [("decision", "2024-03-12")]
+
+
+def test_an_undated_lead_gives_way_to_the_sentence_that_dates_the_happening() -> None:
+    text = ("ACCRA, March 14 (Example Wire) - Rescuers searched collapsed homes after floods killed at least "
+            "30 people in northern Ghana.\n"
+            "The floods struck the region late on Tuesday after two days of heavy rain.")
+    events = _events(text)
+    assert len(events) == 1 and events[0][2].startswith("The floods struck")
+    assert events[0][1] == "2024-03-12"
+
+
+def test_a_sentence_with_a_time_of_its_own_is_another_happening() -> None:
+    text = ("Mayor Ruth Okoye defeated challenger Sam Dale by 300 votes. In November 2019, Okoye won her bid for a "
+            "first term with 61 percent of the vote.")
+    assert len(_events(text)) == 2
+
+
+def test_a_repeated_caption_is_an_event_at_each_occurrence() -> None:
+    caption = "Prime Minister Ana Ruiz and President Omar Haddad met in Madrid on Monday."
+    assert len(_events(f"{caption}\n{caption}\n")) == 2
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        pytest.param("Mr. Dale held the seat he won in a special election in May.", id="relative-win"),
+        pytest.param("Of the 12 cases, three involved patients who later died.", id="relative-death"),
+        pytest.param("The storm was the fourth to strike the coast this year.", id="infinitive-weak"),
+        pytest.param("This year's election was predicted to be close in every ward.", id="expected"),
+        pytest.param("Under the agreement, signed in March, wages will rise by 3%.", id="future"),
+        pytest.param("The club denied that the manager had resigned on Friday.", id="denied"),
+        pytest.param("Bank staff cut their growth forecast for next year.", id="forecast"),
+        pytest.param("Dustin Brant, meanwhile, carded a round of 74.", id="a-round-alone"),
+    ],
+)
+def test_no_happening(text: str) -> None:
+    assert _events(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param("Pruitt urged the governor during a phone call on Wednesday to release the funds.", "call",
+                     id="setting-of-speech"),
+        pytest.param("“We will rebuild,” the minister said after flying over the valley on Wednesday.", "visit",
+                     id="frame-setting"),
+        pytest.param("The regional council declared a local state of emergency on Monday.", "decision",
+                     id="declared"),
+        pytest.param("The World Bank released $5 million in emergency funding for the region.", "aid", id="aid"),
+        pytest.param("The case was brought in 2021 by a group of farmers.", "lawsuit", id="lawsuit"),
+        pytest.param("In 1998, Cyclone Mara left more than 2,000 people dead.", "disaster", id="left-dead"),
+        pytest.param("Ruiz completed a medical in Porto on Monday.", "transfer", id="medical"),
+        pytest.param("The two at-large seats were won by their incumbents.", "election", id="seats-won-by"),
+        pytest.param("Rovers had played Valencia in the cup on Wednesday.", "match", id="played-a-side"),
+        pytest.param("It was the late goal by Ortiz which earned them the lead.", "match", id="cleft"),
+    ],
+)
+def test_happenings(text: str, kind: str) -> None:
+    assert [k for k, _, _ in _events(text)] == [kind]
