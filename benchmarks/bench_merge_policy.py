@@ -20,7 +20,6 @@ import itertools
 import sys
 import tempfile
 from pathlib import Path
-from typing import Any
 
 from extract import article as article_module
 from extract import merge as merge_module

@@ -335,10 +335,14 @@ def _duration_thing(text: str, figure: Figure) -> str | None:
 
 
 def _as_date(time: TimeAnchor) -> dt.date | None:
-    if time.date:
-        return dt.date.fromisoformat(time.date)
-    if time.month and time.day:
-        return dt.date(time.year or _ANY_YEAR, time.month, time.day)
+    """The anchor's day; None when it has none, or none that exists (Feb. 29 in a year not known)."""
+    try:
+        if time.date:
+            return dt.date.fromisoformat(time.date)
+        if time.month and time.day:
+            return dt.date(time.year or _ANY_YEAR, time.month, time.day)
+    except ValueError:
+        return None
     return None
 
 

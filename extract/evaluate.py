@@ -682,7 +682,7 @@ def format_report(report: EvalReport, *, details: bool = False) -> str:
 def read_feed(path: Path) -> list[dict[str, Any]]:
     """The lines of a ``facts.jsonl`` feed as dicts (blank lines skipped)."""
     lines: list[dict[str, Any]] = []
-    for raw in path.read_text(encoding="utf-8").splitlines():
+    for raw in path.read_text(encoding="utf-8").split("\n"):  # lines end at \n only (U+2028 is JSON text)
         if raw.strip():
             obj = json.loads(raw)
             if isinstance(obj, dict):

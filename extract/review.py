@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 from extract.errors import InputError
 from extract.read import Article, load_feed, read_file
-from extract.write import FEED_NAME, REPORT_NAME
+from extract.write import FEED_NAME, REPORT_NAME, write_file
 from schemas import Event, FeedRecord, Figure, Report, Statement
 
 REVIEW_NAME = "review.html"
@@ -173,7 +173,7 @@ def write_review(out_dir: Path) -> ReviewSummary:
     cache: dict[Path, list[Article]] = {}
     texts = {r.article.id: article_text(r, cache) for r in records}
     summary = ReviewSummary(out_dir / REVIEW_NAME, len(records), [i for i, t in texts.items() if t is None], errors)
-    summary.path.write_text(render_review(records, report, texts, title=str(out_dir)), encoding="utf-8")
+    write_file(summary.path, render_review(records, report, texts, title=str(out_dir)).encode("utf-8"))
     return summary
 
 

@@ -600,8 +600,17 @@ def _remove_stale_temporaries(dir_fd: int) -> None:
 
 
 def write_report(report: Report, path: Path) -> None:
-    """Write the cross-article report atomically: a new temporary file beside ``path``, fsynced, renamed
-    over it (a symbolic link at ``path`` is replaced, never written through).
+    """Write the cross-article report atomically (see :func:`write_file`).
+
+    Raises:
+        OutputError: the folder cannot be opened or the file cannot be written.
+    """
+    write_file(path, report.model_dump_json(indent=2).encode("utf-8") + b"\n")
+
+
+def write_file(path: Path, data: bytes) -> None:
+    """Write a whole file atomically: a new temporary file created exclusively beside ``path``, fsynced,
+    renamed over it; a symbolic link at ``path`` is replaced, never written through.
 
     Raises:
         OutputError: the folder cannot be opened or the file cannot be written.
@@ -609,7 +618,7 @@ def write_report(report: Report, path: Path) -> None:
     try:
         dir_fd = os.open(path.parent, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
         try:
-            _replace(dir_fd, path.name, [report.model_dump_json(indent=2).encode("utf-8") + b"\n"])
+            _replace(dir_fd, path.name, [data])
         finally:
             os.close(dir_fd)
     except OSError as err:

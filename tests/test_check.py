@@ -196,3 +196,11 @@ def test_seed_000_sipri_figure_is_grounded_with_source_and_period() -> None:
     assert [(f.value, f.unit, f.source, f.period, f.qualifier) for f in sipri] == [
         (69, "percent", "SIPRI", "2016-2020", "approximately")]
     assert [c.status for c in _checks(record, "grounded") if c.target == sipri[0].id] == ["pass"]
+
+
+def test_a_day_that_does_not_exist_in_any_known_year_is_no_date() -> None:
+    from extract.anchors import TimeAnchor
+    from extract.check import _as_date
+
+    _as_date(TimeAnchor(0, 6, "Feb 29", "date", month=2, day=29))  # a leap day without a year: no ValueError
+    assert _as_date(TimeAnchor(0, 6, "Feb 30", "date", month=2, day=30)) is None

@@ -17,12 +17,11 @@ from typing import Any
 import click
 
 from extract.cli.common import EXIT_FAILED_INPUTS, EXIT_USAGE, cli, logger, model_flags, model_options, settings_from
-from extract.crosscheck import cross_check, format_summary
+from extract.crosscheck import refresh_report
 from extract.engines import batch_api
 from extract.engines.local import run_batch
 from extract.errors import NewsfactsError
-from extract.read import load_feed
-from extract.write import REPORT_NAME, FeedWriter, write_report
+from extract.write import FEED_NAME, REPORT_NAME, FeedWriter, FolderLock
 
 
 @cli.group()
@@ -57,7 +56,8 @@ def prepare(inputs: tuple[str, ...], out_dir: Path, quiet: bool, **flags: Any) -
     """
     settings = settings_from(**model_flags(flags), quiet=True if quiet else None)
     try:
-        batch_api.prepare(list(inputs), out_dir, settings, log=logger(settings.quiet))
+        with FolderLock(out_dir):  # one command at a time in a batch folder
+            batch_api.prepare(list(inputs), out_dir, settings, log=logger(settings.quiet))
     except NewsfactsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
@@ -76,7 +76,8 @@ def submit(out_dir: Path, base_url: str | None) -> None:
     """
     settings = settings_from(base_url=base_url)
     try:
-        batch_api.submit(out_dir, batch_api.batch_client(settings), log=logger(False))
+        with FolderLock(out_dir):
+            batch_api.submit(out_dir, batch_api.batch_client(settings), log=logger(False))
     except NewsfactsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
@@ -97,8 +98,9 @@ def status(out_dir: Path, wait: bool, poll_seconds: float, base_url: str | None)
     """
     settings = settings_from(base_url=base_url)
     try:
-        state = batch_api.status(out_dir, batch_api.batch_client(settings), wait=wait, poll_seconds=poll_seconds,
-                                 log=logger(False))
+        with FolderLock(out_dir):
+            state = batch_api.status(out_dir, batch_api.batch_client(settings), wait=wait,
+                                     poll_seconds=poll_seconds, log=logger(False))
     except NewsfactsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
@@ -128,6 +130,11 @@ def collect(out_dir: Path, responses: tuple[Path, ...], base_url: str | None, qu
     log = logger(settings.quiet)
     folder = out_dir / "batch"
     try:
+        lock = FolderLock(out_dir).acquire()
+    except NewsfactsError as err:
+        click.echo(f"error: {err}", err=True)
+        sys.exit(EXIT_USAGE)
+    try:
         state = batch_api.BatchState.load(folder)
         if not responses:
             client = batch_api.batch_client(settings)
@@ -137,15 +144,15 @@ def collect(out_dir: Path, responses: tuple[Path, ...], base_url: str | None, qu
         model = batch_api.answered_model(state, folder, responses)
         with FeedWriter(str(out_dir), warn=log) as writer:
             summary = run_batch(batch_api.state_inputs(state, out_dir), model, writer, warn=log)
+        report_summary = refresh_report(out_dir / FEED_NAME, out_dir / REPORT_NAME)
     except NewsfactsError as err:
         click.echo(f"error: {err}", err=True)
         sys.exit(EXIT_USAGE)
-    click.echo(f"done {summary.done}, skipped {summary.skipped}, failed {summary.failed} -> {out_dir / 'facts.jsonl'}",
+    finally:
+        lock.release()
+    click.echo(f"done {summary.done}, skipped {summary.skipped}, failed {summary.failed} -> {out_dir / FEED_NAME}",
                err=True)
-    records, _ = load_feed(out_dir / "facts.jsonl")
-    report = cross_check(records)
-    write_report(report, out_dir / REPORT_NAME)
     if not settings.quiet:
-        click.echo(format_summary(report), err=True)
+        click.echo(report_summary, err=True)
     if summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)

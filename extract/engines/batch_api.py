@@ -25,7 +25,6 @@ import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -49,6 +48,7 @@ from extract.model.client import (
 from extract.model.connect import OPENAI_DEFAULT_MODEL
 from extract.read import Article, iter_articles
 from extract.settings import Settings
+from extract.write import write_file
 
 if TYPE_CHECKING:
     import openai
@@ -185,24 +185,30 @@ def prepare(inputs: list[str], out: Path, settings: Settings, *, log: Log | None
     folder.mkdir(parents=True, exist_ok=True)
     recorder = _RecordingModel(model, extraction, mode, settings)
     seen: set[str] = set()
-    articles = 0
+    try:
+        _write_shards(folder, state, recorder, seen, out, log)
+    except OSError as err:
+        raise ConfigError(f"{folder}: cannot write the request files: {err.strerror or err}") from err
+    state.save(folder)
+    if log:
+        log(f"prepared {len(seen)} requests in {len(state.shards)} shard(s) under {folder}")
+    return state
+
+
+def _write_shards(folder: Path, state: BatchState, recorder: _RecordingModel, seen: set[str], out: Path,
+                  log: Log | None) -> None:
     with _Sharder(folder, state) as sharder:
         for item in iter_articles(state.inputs, exclude=out):
             if isinstance(item, NewsfactsError):
                 if log:
                     log(f"error: {item}")
                 continue
-            articles += 1
             extract_article(item, recorder, run_id="prepare")
             for line in recorder.lines:
                 if line["custom_id"] not in seen:  # the same question twice is asked (and paid) once
                     seen.add(line["custom_id"])
                     sharder.add(line)
             recorder.lines.clear()
-    state.save(folder)
-    if log:
-        log(f"prepared {len(seen)} requests for {articles} articles in {len(state.shards)} shard(s) under {folder}")
-    return state
 
 
 class _Sharder:
@@ -234,9 +240,11 @@ class _Sharder:
 
     def _open(self) -> Shard:
         name = f"requests-{len(self.state.shards) + 1:04d}.jsonl"
-        self._shard = Shard(name=name, requests=0, bytes=0, sha256="")
-        self._handle = open(self.folder / name, "wb")  # noqa: SIM115 - closed in _close
+        # Created, never reused: a file or link already there is an error, not something to write through.
+        fd = os.open(self.folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+        self._handle = os.fdopen(fd, "wb")
         self._digest = hashlib.sha256()
+        self._shard = Shard(name=name, requests=0, bytes=0, sha256="")
         return self._shard
 
     def _close(self) -> None:
@@ -422,15 +430,5 @@ def _lines(path: Path) -> Iterator[dict[str, Any]]:
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file in the same folder, fsynced, then renamed."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    """A whole file or none, never written through a planted link (``extract.write.write_file``)."""
+    write_file(path, data)

