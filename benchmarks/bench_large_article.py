@@ -15,6 +15,11 @@ Number-dense text (red-team issue #13: 1,600 numbers in 9 KB once took 27 s): on
 figures, dates, money, units, scores and ranges, at each ``--dense-kb`` size, timed through the whole
 article path and through ``find_numbers`` and ``find_times`` alone; a CPU-seconds-per-KB ratio near 1
 between the sizes means every finder is linear. (These replace the old wall-clock unit tests.)
+
+Unclosed quote (red-team: a 1 MB quote left open once took minutes): one paragraph of seed prose with its
+quote marks taken out, opened by a “ that nothing closes, at each ``--unclosed-mb`` size, timed through
+``find_quotes`` and through the whole article path; a CPU-seconds-per-MB ratio near 1 means the quote scan
+and the attribution rules around it stay linear.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ import time
 from pathlib import Path
 
 from extract.anchors.numbers import find_numbers
+from extract.anchors.quotes import find_quotes
 from extract.anchors.times import find_times
 from extract.article import extract_article
 from extract.chunks import CHUNK_CHARS
@@ -79,6 +85,26 @@ def measure_dense(kb: float, folder: Path) -> tuple[float, float, float, int]:
     return whole, after_numbers - began, after_times - after_numbers, len(numbers)
 
 
+_QUOTE_MARKS = str.maketrans("", "", "“”„\"«»‘’'`")
+
+
+def build_unclosed(seeds: Path, chars: int) -> str:
+    """One paragraph of seed prose without quote marks, opened by a quote that nothing closes."""
+    prose = " ".join(build_article(seeds, chars).translate(_QUOTE_MARKS).split())
+    return "“" + prose[: chars - 1]
+
+
+def measure_unclosed(seeds: Path, mb: float) -> tuple[float, float, int]:
+    """CPU seconds of (find_quotes, the whole article path) on an ``mb`` MB unclosed quote, and the quotes."""
+    text = build_unclosed(seeds, int(mb * 1_000_000))
+    began = time.process_time()
+    quotes = find_quotes(text)
+    after_quotes = time.process_time()
+    extract_article(Article(id="unclosed", text=text, source="unclosed", published=dt.date(2025, 7, 1)),
+                    NoModel(), run_id="bench")
+    return after_quotes - began, time.process_time() - after_quotes, len(quotes)
+
+
 def measure(text: str, folder: Path) -> tuple[float, int]:
     """Seconds to read and extract ``text`` as one .txt article, and how many figures came out."""
     path = folder / "large.txt"
@@ -96,6 +122,8 @@ def main() -> None:
     parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of .txt articles to repeat")
     parser.add_argument("--dense-kb", type=float, nargs="+", default=[9.0, 120.0],
                         help="sizes in KB of the number-dense paragraph")
+    parser.add_argument("--unclosed-mb", type=float, nargs="+", default=[0.5, 5.0],
+                        help="sizes in MB of the unclosed quote")
     args = parser.parse_args()
     print(f"chunk size {CHUNK_CHARS:,} characters")
     rates: list[float] = []
@@ -119,6 +147,16 @@ def main() -> None:
         ratios = [b / a if a else float("nan") for a, b in zip(dense[0], dense[-1], strict=True)]
         print(f"s per KB at {args.dense_kb[-1]} KB / at {args.dense_kb[0]} KB: article {ratios[0]:.2f}, "
               f"find_numbers {ratios[1]:.2f}, find_times {ratios[2]:.2f}")
+    unclosed: list[tuple[float, float]] = []
+    for mb in args.unclosed_mb:
+        scan, whole, count = measure_unclosed(args.seeds, mb)
+        unclosed.append((scan / mb, whole / mb))
+        print(f"unclosed quote {mb:5.2f} MB ({count} quote): find_quotes {scan:.2f} s CPU ({unclosed[-1][0]:.3f} "
+              f"s/MB), article {whole:.1f} s CPU ({unclosed[-1][1]:.2f} s/MB)")
+    if len(unclosed) > 1:
+        ratios = [b / a if a else float("nan") for a, b in zip(unclosed[0], unclosed[-1], strict=True)]
+        print(f"unclosed quote s per MB at {args.unclosed_mb[-1]} MB / at {args.unclosed_mb[0]} MB: "
+              f"find_quotes {ratios[0]:.2f}, article {ratios[1]:.2f}")
 
 
 if __name__ == "__main__":
