@@ -42,25 +42,34 @@ def events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -
         if kind is None:
             continue
         dated = next((t for t in times if t.date), None)
-        stated = dated or (times[0] if times else None)
-        names = [n for n in anchors.names if sentence.start <= n.start < sentence.end
-                 and not _inside_quote(n.start, anchors)]
         own_date = dated is not None and not any(a <= dated.start < b for a, b in datelines)
         own_time = next((t.text for t in anchors.times if sentence.start <= t.start < sentence.end
                          and t.kind in ("date", "weekday", "month", "year")
                          and not any(a <= t.start < b for a, b in datelines)
                          and not _UNTIL.search(text, max(0, t.start - 12), t.start)), None)
-        drafts.append(_Found(index, headline, own_date, own_time, EventDraft(
-            kind=kind,
-            summary=summary_of(sentence.text),
-            # People and organisations first; countries act too ("the conflict between Iran and Israel").
-            actors=tuple(dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place")))[:6],
-            date=dated.date if dated else None,
-            date_text=stated.text if stated else None,
-            location=_location(text, names),
-            sentence=sentence,
-        )))
+        drafts.append(_Found(index, headline, own_date, own_time, draft_event(anchors, sentence, kind, cast)))
     return _one_per_happening(drafts)
+
+
+def draft_event(anchors: Anchors, sentence: Sentence, kind: str, cast: Cast, by: str = "rules") -> EventDraft:
+    """The event a sentence states: its kind, the names outside quotes as actors (people and organisations
+    first; countries act too, "the conflict between Iran and Israel"), its first dated time and a place."""
+    times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
+             and t.kind in ("date", "weekday", "relative", "month")]
+    dated = next((t for t in times if t.date), None)
+    stated = dated or (times[0] if times else None)
+    names = [n for n in anchors.names if sentence.start <= n.start < sentence.end
+             and not _inside_quote(n.start, anchors)]
+    return EventDraft(
+        kind=kind,
+        summary=summary_of(sentence.text),
+        actors=tuple(dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place")))[:6],
+        date=dated.date if dated else None,
+        date_text=stated.text if stated else None,
+        location=_location(sentence.text, names, offset=sentence.start),
+        sentence=sentence,
+        by=by,
+    )
 
 
 @dataclass(frozen=True)
@@ -239,9 +248,11 @@ def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None
     return None
 
 
-def _location(text: str, names: Sequence[NameAnchor]) -> str | None:
+def _location(text: str, names: Sequence[NameAnchor], offset: int = 0) -> str | None:
+    """The first place named after "in", "near", "at"... (``text`` starts at ``offset`` of the article)."""
     for name in names:
-        if name.kind == "place" and _LOCATION.search(text[max(0, name.start - 12) : name.start]):
+        at = name.start - offset
+        if name.kind == "place" and _LOCATION.search(text[max(0, at - 12) : at]):
             return name.name
     return None
 
