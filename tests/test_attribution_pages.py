@@ -188,3 +188,18 @@ def test_a_sentence_ends_after_an_initial_when_a_sentence_opener_follows() -> No
     text = "The minister posted the figures on X. He said more would follow. Visitors met John F. Kennedy Jr."
     assert [s.text for s in find_sentences(text)] == [
         "The minister posted the figures on X.", "He said more would follow.", "Visitors met John F. Kennedy Jr."]
+
+
+def test_a_headline_that_reports_speech_is_a_statement() -> None:
+    text = "Harbour union rejects final pay offer from port operators\nThe vote closed on Monday."
+    assert _reported(text) == [("Harbour union", "reported")]  # rejecting an offer is no denial
+
+
+def test_rejecting_a_claim_is_a_denial() -> None:
+    assert _reported("The harbour union rejected claims that it had broken the deal.") == [
+        ("harbour union", "denial")]
+
+
+def test_a_headline_without_speech_is_no_statement() -> None:
+    text = "Harbour union stages walkout over pay at the port operators\nThe vote closed on Monday."
+    assert _reported(text) == []

@@ -37,9 +37,15 @@ from extract.rules.speakers import (
 )
 
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
+_REJECTS_OFFER = re.compile(r"\s+(?:[\w’'$€£.,-]+\s+){0,4}?(?:offer|proposal|bid|plan|request|deal|motion|"
+                            r"amendment|invitation|nomination|budget|appeal)s?\b")
 _PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
 _AFTER_QUOTE = re.compile(rf"\b(?:{AFTER_QUOTE_VERBS})\b")
 MIN_QUOTE_WORDS = 3
+# A headline that reports speech: "South Korea says talks will resume", "Union rejects final pay offer".
+_HEADLINE_SPEECH = re.compile(r"\W*[A-Z][\w’'.&-]*\s+(?:[\w’'.&-]+\s+){0,4}?(?:says|say|warns|urges|denies|deny|"
+                              r"claims|vows|admits|rejects|insists|announces|confirms|tells|calls for)\b"
+                              r"\s+\S+(?:\s+\S+){2}")
 
 
 def source_of(text: str, pos: int, sentence: Sentence, anchors: Anchors, cast: Cast) -> str | None:
@@ -90,10 +96,12 @@ def _reported(
 
     Where one speech act is relayed through another ("X told Y that ..., according to the official"),
     the statement is the innermost speaker's (X); "according to X, <fact>" alone is X's."""
-    if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")):
-        return  # headlines and captions without a sentence ending
     speech_text = outside_quotes(text, sentence, anchors.quotes)
+    if not sentence.text.rstrip("”’\"' ").endswith((".", "!", "?")) and not _HEADLINE_SPEECH.match(speech_text):
+        return  # headlines and captions without a sentence ending, unless one opens "X says ..."
     denial = _DENIAL.search(speech_text)
+    if denial and _REJECTS_OFFER.match(speech_text, denial.end()):
+        denial = None  # rejecting an offer or a plan is no denial
     according = ACCORDING.search(text, sentence.start, sentence.end)
     subject, verb_at = subject_speaker(text, sentence, anchors, cast)
     if according and verb_at is not None and according.start() <= verb_at:
