@@ -61,7 +61,9 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"(?:rates?|benchmark|dividend|guidance)|decided|approved|imposed|lifted|banned|suspended|"
     r"appointed|resigned|declared (?:a |an )?(?:[\w’'-]+ ){0,3}?(?:emergency|calamity|disaster|curfew)|"
     r"announced (?:plans|a|an|the) ",
-    "ruling": r"ruled|sentenced|convicted|acquitted|overturned|upheld|found (?:[\w’'-]+ )?(?:guilty|liable)|"
+    "ruling": r"ruled|sentenced|convicted|acquitted|overturned|upheld|(?:blocked|blocks|struck down|strikes down|"
+    r"overturns|upholds|halted|halts) (?:[\w’'-]+ ){0,4}?(?:law|order|rule|ban|policy|merger|deal|plan|sale|"
+    r"decision|measure|bill|executive order)s?\b|found (?:[\w’'-]+ )?(?:guilty|liable)|"
     r"dismissed (?:the |a |an )?(?:case|appeal|lawsuit|claim|charges)",
     "transfer": r"signed for|has signed|completed (?:a|his|her|the) (?:[\w’'-]+ )?(?:move|transfer|signing)|"
     r"joined (?:(?-i:[A-Z])[\w’'-]+|the club)|agree(?:d|ing) a fee|(?:completed|underwent|passed) (?:a|his|her) "
@@ -73,7 +75,8 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     rf"landslide|tsunami|eruption) {_W}(?:struck|hit|killed|destroyed|swept|tore|spread|burned|broke out|"
     rf"forced)|(?:were|was|been) (?:killed|injured|evacuated|destroyed|displaced)|died|killed at least|"
     r"made landfall|slammed (?:ashore|into)|came ashore|left (?:[\w’',-]+ ){0,5}?(?:dead|homeless|missing)|"
-    r"(?:explosion|blast|collapse|fire) (?:[\w’'-]+ ){0,3}?"
+    r"(?:main|pipe|pipeline|dam|levee|dike|bridge|roof|building|crane|tunnel|wall) (?:[\w’'-]+ ){0,3}?(?:broke|burst|"
+    r"ruptured|gave way|caved in)\b|(?:explosion|blast|collapse|fire) (?:[\w’'-]+ ){0,3}?"
     r"(?:tore through|ripped through|hit|struck|killed|trapped)|exploded|collapsed|were trapped|was trapped",
     "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
     r"reached (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",

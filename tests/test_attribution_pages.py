@@ -203,3 +203,26 @@ def test_rejecting_a_claim_is_a_denial() -> None:
 def test_a_headline_without_speech_is_no_statement() -> None:
     text = "Harbour union stages walkout over pay at the port operators\nThe vote closed on Monday."
     assert _reported(text) == []
+
+
+def test_according_to_the_agency_is_the_organisation_its_sentence_opens_with() -> None:
+    text = ("Flood waters rose overnight in the valley.\n"
+            "The Red Cross opened a shelter at Lincoln High School, according to the agency.")
+    assert _reported(text) == [("Red Cross", "reported")]
+
+
+def test_groups_of_people_speak() -> None:
+    assert _reported("Supporters of the law argued that it would make elections more secure.") == [
+        ("Supporters of the law", "reported")]
+
+
+def test_a_dateline_with_a_state_abbreviation_and_a_dash() -> None:
+    text = "MADISON, Wis. (AP) — A judge blocked the law.\nSPRINGFIELD — Crews closed the road on Main Street."
+    sentences = [s.text for s in find_sentences(text)]
+    assert sentences[0].startswith("MADISON, Wis. (AP)")
+    kinds = {n.name: n.kind for n in find_anchors(text, None).names}
+    assert kinds["Springfield"] == "place" and kinds["Madison"] == "place"
+
+
+def test_ill_stays_a_word() -> None:
+    assert len(find_sentences("The mayor was ill. He stayed home.")) == 2

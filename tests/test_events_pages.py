@@ -84,3 +84,15 @@ def test_no_happening(text: str) -> None:
 )
 def test_happenings(text: str, kind: str) -> None:
     assert [k for k, _, _ in _events(text)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param("A federal judge on Wednesday blocked a state law that cut early voting.", "ruling",
+                     id="blocked-a-law"),
+        pytest.param("A 24-inch water main burst early Wednesday under Main Street.", "other", id="main-burst"),
+    ],
+)
+def test_more_happenings(text: str, kind: str) -> None:
+    assert [k for k, _, _ in _events(text)] == [kind]

@@ -113,11 +113,11 @@ _PLACE_STEMS = frozenset(place.rstrip("aey") for place in _PLACES if len(place) 
 
 
 # "KATHMANDU, Nov 6 (Example Wire) - ", "NEWCASTLE, England, July 15 (Reuters) —", "MOSCOW (Sputnik) – ",
-# "McHENRY, Md. (AP) –":
+# "McHENRY, Md. (AP) –", "SPRINGFIELD — ":
 # place, date and outlet, at a line start or after the scraper's "date YYYY-MM-DD" prefix.
 DATELINE = re.compile(r"(?:^|(?<=^ date \d{4}-\d{2}-\d{2} )|(?<=^date \d{4}-\d{2}-\d{2} ))"
                       r"(?:Ma?c)?[A-Z][A-Z.'’-]+(?: [A-Z][A-Z.'’-]+)*"
-                      r"(?:,[ \w.,]{0,40}?)?\s*\([^()\n]{1,40}\)\s*[-–—:]+\s*", re.MULTILINE)
+                      r"(?:,[ \w.,]{0,40}?)?(?:\s*\([^()\n]{1,40}\)\s*[-–—:]+|\s+[—–]|\s+--?(?=\s))\s*", re.MULTILINE)
 
 
 def find_names(text: str) -> list[NameAnchor]:
@@ -126,7 +126,7 @@ def find_names(text: str) -> list[NameAnchor]:
     Names inside a wire dateline are places (the city, the country), never speakers; the outlet in its
     brackets is left out.
     """
-    datelines = [(m.start(), m.end(), m.group().index("(")) for m in DATELINE.finditer(text)]
+    datelines = [(m.start(), m.end(), m.group().find("(") % (len(m.group()) + 1)) for m in DATELINE.finditer(text)]
     candidates: list[NameAnchor] = []
     for match in _NAME.finditer(text):
         anchor = _make_name(text, match.start(), match.end())
@@ -136,7 +136,8 @@ def find_names(text: str) -> list[NameAnchor]:
         if line is not None:
             if anchor.start >= line[0] + line[2]:
                 continue  # the outlet: "(Example Wire)"
-            anchor = NameAnchor(anchor.start, anchor.end, anchor.text, anchor.name, "place", None)
+            place = anchor.name.title() if anchor.name.isupper() else anchor.name  # "SPRINGFIELD": Springfield
+            anchor = NameAnchor(anchor.start, anchor.end, anchor.text, place, "place", None)
         candidates.append(anchor)
     # A lone capitalised word at a sentence start ("Therefore", "Join") is a name only if the text also
     # capitalises it mid-sentence, or a cue says what it is.

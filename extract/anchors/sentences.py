@@ -42,6 +42,10 @@ _DATE_PREFIX = re.compile(r"[ \t]*date \d{4}-\d{2}-\d{2}\b[ \t]*")
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 _NEXT_WORD = re.compile(r"\s+([A-Z][a-z]*)\b")
 _PLACE_ABBREVIATIONS = frozenset("u.s u.k u.n e.u".split())
+# US states as news style abbreviates them ("MADISON, Wis. (AP)"), as written: "ill." and "mass." stay words.
+_STATE_ABBREVIATIONS = frozenset("Ala Ariz Ark Calif Colo Conn Del Fla Ga Ill Ind Kan Kans Ky La Md Mass Mich "
+                                 "Minn Miss Mo Mont Neb Nev N.H N.J N.M N.Y N.C N.D Okla Ore Pa R.I S.C S.D Tenn "
+                                 "Tex Vt Va Wash W.Va Wis Wyo".split())
 # Words that open a sentence and never follow an initial inside a name ("J. Smith", "U.S. Navy").
 _OPENERS = frozenset("He She It They We I The This That These Those But And Its His Her Their Our In On At "
                      "After Before When While Meanwhile However There A An".split())
@@ -95,7 +99,8 @@ def _is_abbreviation(text: str, sentence_start: int, dot: int) -> bool:
     if not word:
         return False
     token = word.group(1).lower().rstrip(".")
-    if (len(token) == 1 and token.isalpha()) or token in _PLACE_ABBREVIATIONS:
+    if (len(token) == 1 and token.isalpha()) or token in _PLACE_ABBREVIATIONS \
+            or word.group(1).rstrip(".") in _STATE_ABBREVIATIONS:
         # an initial or "U.S." ends a sentence when a sentence opener follows: "wrote on X. He said"
         following = _NEXT_WORD.match(text, dot + 1)
         return following is None or following.group(1) not in _OPENERS

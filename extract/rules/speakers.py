@@ -272,6 +272,8 @@ _SPEAKER_HEADS = re.compile(
     r"spokes(?:man|woman|person)|lawyers?|lawmakers|analysts?|economists?|residents|police|agency|office|"
     r"presidency|authorit(?:y|ies)|statement|readout|observers|board|bank|party|campaign|club|regulator|"
     r"prosecutors?|critics|opposition|investors|unions|employers|experts|researchers|scientists|witnesses|"
+    r"supporters|opponents|protesters|activists|advocates|campaigners|demonstrators|parents|students|teachers|"
+    r"neighbou?rs|locals|farmers|fans|shareholders|patients|nurses|survivors|families|"
     r"troopers?|deput(?:y|ies)|officers?|council(?:men|women|ors|lors)|firefighters|rescuers|investigators|"
     r"doctors|workers|organi[sz]ers|sources|documents|records|filings|maker|brand|firm|automaker|carmaker|"
     r"airline|insurer|lender|retailer|network|newspaper|broadcaster|television|radio|daily|website|"
@@ -415,7 +417,8 @@ def _main_organisation(before: int, anchors: Anchors, cast: Cast) -> str | None:
     """The organisation a story is about: the first name the lead sentence gives that is neither a person
     nor a place ("Health Canada on Tuesday ordered ...", "Norvale Systems reported ..."), else the only
     organisation named before ``before``."""
-    lead = next((s for s in anchors.sentences if not s.boilerplate), None)
+    lead = next((s for s in anchors.sentences  # the first sentence of prose, not the headline
+                 if not s.boilerplate and s.text.rstrip("”’\"' ").endswith((".", "!", "?"))), None)
     if lead is not None:
         for name in anchors.names:
             if lead.start <= name.start < min(lead.end, before) and name.kind != "place" \
@@ -447,7 +450,11 @@ def according_speaker(text: str, match: re.Match[str], anchors: Anchors, cast: C
         return cast.canonical((people or named)[0])
     phrase = match.group(1).strip()
     if phrase.lower() in _DEFINITE_ORGS:
-        # "according to the club": the organisation the article calls so, else the one it is about
+        # "The Red Cross opened a shelter, according to the agency": the organisation its sentence opens
+        # with; else the one the article calls so ("according to the club"), else the one it is about
+        own = _organisation_subject(text, match.start(), anchors, cast, after_qualifier=True)
+        if own is not None:
+            return own
         known = [org for org in cast.organisations if head_word(org) == phrase.lower()]
         return known[0] if len(known) == 1 else _main_organisation(match.start(), anchors, cast) or phrase
     return phrase if _SOURCE_NOUN.search(phrase) else None
