@@ -15,7 +15,7 @@ SPEECH_VERBS = (
     "said|says|say|added|adds|told|tells|wrote|writes|stated|states|explained|noted|insisted|warned|"
     "argued|claimed|asserted|stressed|emphasi[sz]ed|urged|urges|pressed|called for|calls for|asked|"
     "accused|assured|assuring|reaffirmed|reiterated|announced|announces|confirmed|suggested|described|"
-    "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast|estimated|"
+    "saying|adding|telling|expressed|thanked|condemned|acknowledged|admitted|predicted|forecast that|estimated|"
     "responded|replied|vowed|promised|pledged|maintained|hinted|signalled|signaled|cautioned|"
     "welcomed|criticised|criticized|praised|demanded|requested|proposed|recommended|told reporters|invited|"
     "voiced|conceded|found that|ruled that|concluded that|cited|revealed|reveals|reported that|"
@@ -69,6 +69,7 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"joined (?:(?-i:[A-Z])[\w’'-]+|the club)|agree(?:d|ing) a fee|(?:completed|underwent|passed) (?:a|his|her) "
     r"medical",
     "earnings": r"reported (?:[\w’'-]+ ){0,3}?(?:revenue|profit|earnings|sales|net income|loss|results)|"
+    r"(?:beat|beats|missed|misses|topped|tops) (?:[\w’'-]+ ){0,2}?(?:forecasts|estimates|expectations)|"
     r"posted (?:[\w’'-]+ ){0,3}?(?:profit|loss|revenue)|(?:revenue|sales|profit|earnings) (?:[\w’'-]+ ){0,3}?"
     r"(?:rose|fell|jumped|climbed|dropped|increased|decreased|slipped|grew)",
     "disaster": rf"(?:earthquake|quake|flood|floods|wildfire|fire|blaze|storm|hurricane|typhoon|cyclone|"

@@ -226,3 +226,20 @@ def test_a_dateline_with_a_state_abbreviation_and_a_dash() -> None:
 
 def test_ill_stays_a_word() -> None:
     assert len(find_sentences("The mayor was ill. He stayed home.")) == 2
+
+
+def test_reader_comments_at_the_end_are_furniture() -> None:
+    story = "Rovers beat City 2-1 on Saturday with a late goal from Leon Hart at Ashton Park. " * 3
+    text = f"{story}\n\nComments (2)\nMike T: Great result, Grant said it all.\nSarah W: Hart should start."
+    assert _reported(text) == []
+    assert [s.boilerplate for s in find_sentences(text)][-2:] == [True, True]
+
+
+def test_a_view_comments_button_at_the_top_is_not_a_comments_section() -> None:
+    text = "View Comments\nThe mayor said the bridge would reopen in May after repairs to its deck."
+    assert _reported(text) == [("mayor", "reported")]
+
+
+def test_forecast_as_a_noun_is_no_speech() -> None:
+    assert find_speech("The company raised its full-year forecast on Thursday.") is None
+    assert find_speech("Acme beat analysts' full-year forecast again.") is None

@@ -161,7 +161,7 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
     words = text[start:end].split()
     # Drop sentence-initial function words and trailing connectors: "However Iran" -> "Iran".
-    while words and words[0].lower().strip("’'") in _NOT_NAMES and not (words[0] == "New" and len(words) > 1):
+    while words and words[0].lower().strip("’'") in _NOT_NAMES and not (words[0].lower() == "new" and len(words) > 1):
         start = text.index(words[0], start) + len(words[0])
         while start < end and text[start].isspace():
             start += 1

@@ -36,6 +36,10 @@ _FURNITURE_START = re.compile(
     r"(?:watch|listen|photos?|video|related|see also)\s*:)",
     re.IGNORECASE,
 )
+# The heading of a page's reader comments: "Comments", "Comments (3)", "Join the conversation" (not a "View
+# Comments" button).
+_COMMENTS_HEADING = re.compile(r"\s*(?:(?:reader\s+)?comments?(?:\s*\(\d+\))?|join the (?:conversation|discussion)|"
+                               r"leave a (?:comment|reply))\s*:?\s*$", re.IGNORECASE)
 # The scraper's dateline at the start of a paragraph ("date 2019-11-22 A Delaware man ..."): furniture,
 # split off from the sentence it precedes.
 _DATE_PREFIX = re.compile(r"[ \t]*date \d{4}-\d{2}-\d{2}\b[ \t]*")
@@ -57,14 +61,16 @@ _MIN_WORDS_FOR_PROSE = 6
 def find_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences, each knowing its paragraph and whether it is page furniture."""
     sentences: list[Sentence] = []
+    comments = False  # past a "Comments (3)" heading in the page's second half, the rest is readers' comments
     for index, para in enumerate(_PARAGRAPH.finditer(text)):
         begin = para.start()
+        comments = comments or (para.start() > len(text) // 2 and bool(_COMMENTS_HEADING.match(para.group())))
         dateline = _DATE_PREFIX.match(text, begin, para.end())
         if dateline is not None:
             start, end = _trim(text, begin, dateline.end())
             sentences.append(Sentence(start, end, text[start:end], index, True))
             begin = dateline.end()
-        boilerplate = is_boilerplate(text[begin : para.end()])
+        boilerplate = comments or is_boilerplate(text[begin : para.end()])
         for start, end in _split_paragraph(text, begin, para.end()):
             sentences.append(Sentence(start, end, text[start:end], index, boilerplate))
     return sentences

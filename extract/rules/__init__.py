@@ -12,7 +12,11 @@ One module per concern: ``drafts`` (the records and the cast), ``attribution`` (
 
 from __future__ import annotations
 
-from extract.anchors import Anchors
+import bisect
+from collections.abc import Sequence
+from dataclasses import replace
+
+from extract.anchors import Anchors, Sentence
 from extract.rules.attribution import MIN_QUOTE_WORDS, statements
 from extract.rules.drafts import Cast, Draft, EventDraft, FigureDraft, Maker, StatementDraft
 from extract.rules.events import events, summary_of
@@ -28,8 +32,16 @@ def draft(text: str, anchors: Anchors) -> Draft:
     """Build every figure, statement and event the rules can find."""
     cast = Cast.from_names(anchors.names, text)
     prose = [s for s in anchors.sentences if not s.boilerplate]
+    # Names in page furniture ("View Comments", a byline) never speak.
+    starts = [s.start for s in prose]
+    speaking = replace(anchors, names=tuple(n for n in anchors.names if _in_prose(n.start, prose, starts)))
     return Draft(
         figures=tuple(figures(text, anchors, prose, cast)),
-        statements=tuple(statements(text, anchors, prose, cast)),
+        statements=tuple(statements(text, speaking, prose, cast)),
         events=tuple(events(text, anchors, prose, cast)),
     )
+
+
+def _in_prose(pos: int, prose: Sequence[Sentence], starts: Sequence[int]) -> bool:
+    i = bisect.bisect_right(starts, pos) - 1
+    return i >= 0 and prose[i].start <= pos < prose[i].end
