@@ -60,7 +60,7 @@ _NOT_NAMES = frozenset(
     "september october november december today yesterday tomorrow read more subscribe details previous "
     "recommended therefore thus hence moreover furthermore instead indeed overall finally first second "
     "third asked speaking separately elsewhere now once what why how who where both each every some many "
-    "several few another either neither any".split()
+    "several few another either neither any one two three four five six seven eight nine ten".split()
 )
 _ORG_WORDS = re.compile(
     r"\b(Institute|Ministry|Bank|Council|Court|Party|Agency|Forces|Office|Government|University|Company|"

@@ -5,7 +5,11 @@ Input: an article's text, anchors, prose sentences and cast. Output: :class:`Sta
 
 Attribution follows wire-copy conventions: "…,” said X", "X said", "according to X", a sentence subject
 before a speech verb, "he/she said" resolved to the last person named, and a quote that continues the
-previous speaker's words in the same paragraph.
+previous speaker's words in the same paragraph. Real pages add: only a main clause's speech verb counts
+(not one after an open "when", "while", "if"); relayed speech belongs to its innermost speaker ("reported,
+citing an official", "said that Azerbaijan had denied"); a quote frame that adds words of its own ("“…,”
+he said, adding he ...") is also a reported statement; headlines that open "X says ..." are statements;
+who "it", "the club" or "the agency" is comes from ``speakers``.
 """
 
 from __future__ import annotations
