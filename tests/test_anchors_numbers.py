@@ -510,3 +510,19 @@ def test_number_dense_text_reads_the_same_in_place() -> None:
 def test_two_currencies_are_two_figures() -> None:
     assert [(a.text, a.unit) for a in find_numbers("from £1.2m and €500,000")] == [("£1.2m", "GBP"),
                                                                                    ("€500,000", "EUR")]
+
+
+@pytest.mark.parametrize(("text", "quantity", "value"), [
+    ("two backing a quarter-point cut", "quarter-point", 0.25),
+    ("cut rates by a quarter point to 4%", "quarter point", 0.25),
+    ("a half-point rise in yields", "half-point", 0.5),
+    ("raised by a quarter percentage point", "quarter percentage point", 0.25),
+])
+def test_a_share_of_a_point_is_percentage_points(text: str, quantity: str, value: float) -> None:
+    [found] = [n for n in find_numbers(text) if n.unit == "percentage_point"]
+    assert (found.text, found.value, text[found.start:found.end]) == (quantity, value, quantity)
+
+
+def test_a_quarter_of_something_else_is_no_figure() -> None:
+    found = find_numbers("first-quarter profit; a quarter of the staff; quarter-final")
+    assert [n.text for n in found if n.kind == "quantity"] == []

@@ -81,7 +81,8 @@ def _cased_trie(words: list[str]) -> str:
 # purpose: a case-insensitive scan of a 5 MB text is several times slower.
 _CASED = _cased_trie(f"{_TENS}|{_ONES}|{_ORDS}".split("|"))
 _CAND: Final = re.compile(rf"\d|\b(?:{_CASED}|[Aa]n?\s+(?:hundred|thousand|million|billion|trillion|dozen))\b"
-                          r"|\b([Hh]alf(?=[\s-])|[Aa]n?(?=\s+(?:minute|hour|day|week|month|year|decade)\b))")
+                          r"|\b([Hh]alf(?=[\s-])|[Qq]uarter(?=[\s-]+(?:percentage[\s-]+)?points?\b)"
+                          r"|[Aa]n?(?=\s+(?:minute|hour|day|week|month|year|decade)\b))")
 _QUAL_WORDS: Final[tuple[tuple[Qualifier, str], ...]] = (
     ("approximately", "approximately approx. roughly an_estimated estimated"), ("about", "about some"),
     ("around", "around"), ("nearly", "nearly close_to"), ("almost", "almost"), ("up to", "up_to"),

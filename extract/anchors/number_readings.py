@@ -121,7 +121,8 @@ _INVISIBLE: Final = re.compile("[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180
                                "\u202a-\u202e\u2060-\u206f\u3164\ufe00-\ufe0f\ufeff\uffa0]")
 _NUMBERISH: Final = re.compile(r"(?:[\w.,:^+-]|" + _INVISIBLE.pattern + r")*")
 _NEXT_WORD: Final = re.compile(r"\s*\S{0,16}")
-_WORD_Q: Final = re.compile(r"(?P<half>[Hh]alf)(?P<hsep>[\s-]+)(?P<hnext>[A-Za-z]+)"
+_WORD_Q: Final = re.compile(r"(?P<point>(?P<part>[Hh]alf|[Qq]uarter)[\s-]+(?:percentage[\s-]+)?points?\b)"
+                            r"|(?P<half>[Hh]alf)(?P<hsep>[\s-]+)(?P<hnext>[A-Za-z]+)"
                             r"|(?P<a>[Aa]n?)\s+(?P<unit>minute|hour|day|week|month|year|decade)\b")
 _HALF_NOT_AFTER: Final = re.compile(r"(?i:first|second|third|final|last|opening|closing|latter|former|other|"
                                     r"back|front|top|bottom|lower|upper|northern|southern|eastern|western|"
@@ -130,7 +131,8 @@ _RELATIVE_AFTER: Final = re.compile(r"\s+(?:ago|later|earlier|before|after|from\
 
 
 def _word_quantity(text: str, cand: re.Match[str], floor: int) -> NumberAnchor | None:
-    """ "half of the civilians" (50 percent), "a half-century" (50 years), "more than a minute" (1 minute);
+    """ "half of the civilians" (50 percent), "a half-century" (50 years), "more than a minute" (1 minute),
+    "a quarter-point cut" (0.25 percentage point);
     nothing for "the first half of the season", "half-time" or "over a year ago"."""
     m = _WORD_Q.match(text, cand.start())
     if m is None:
@@ -140,6 +142,9 @@ def _word_quantity(text: str, cand: re.Match[str], floor: int) -> NumberAnchor |
     lp = _left_parts(left)
     qual = _QUALS[_WS.sub(" ", lp["qual"][1].strip().lower())] if "qual" in lp else None
     start = base + lp["qual"][0] if "qual" in lp else cand.start()
+    if m.group("point"):  # "a quarter-point cut", "half a point": a share of a percentage point
+        return _mk(text, start, m.end("point"), 0.25 if m.group("part").lower() == "quarter" else 0.5,
+                   "percentage_point", qual=qual)
     if m.group("a"):
         if qual is None or _RELATIVE_AFTER.match(text, m.end()):
             return None
