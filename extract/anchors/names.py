@@ -60,8 +60,10 @@ _NOT_NAMES = frozenset(
     "september october november december today yesterday tomorrow read more subscribe details previous "
     "recommended therefore thus hence moreover furthermore instead indeed overall finally first second "
     "third asked speaking separately elsewhere now once what why how who where both each every some many "
-    "several few another either neither any one two three four five six seven eight nine ten".split()
+    "several few another either neither any".split()
 )
+# Number words open no name ("Two arrested after ..."), though they may end one ("League Two").
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
 _ORG_WORDS = re.compile(
     r"\b(Institute|Ministry|Bank|Council|Court|Party|Agency|Forces|Office|Government|University|Company|"
     r"Inc|Ltd|Corp|Group|Association|Commission|Committee|Union|Organi[sz]ation|Fund|Federation|Club|FC|"
@@ -161,7 +163,8 @@ def _sentence_initial(text: str, start: int) -> bool:
 def _make_name(text: str, start: int, end: int) -> NameAnchor | None:
     words = text[start:end].split()
     # Drop sentence-initial function words and trailing connectors: "However Iran" -> "Iran".
-    while words and words[0].lower().strip("’'") in _NOT_NAMES and not (words[0].lower() == "new" and len(words) > 1):
+    while words and (words[0].lower().strip("’'") in _NOT_NAMES or words[0].lower() in _NUMBER_WORDS) \
+            and not (words[0].lower() == "new" and len(words) > 1):
         start = text.index(words[0], start) + len(words[0])
         while start < end and text[start].isspace():
             start += 1

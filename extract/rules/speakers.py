@@ -363,7 +363,7 @@ _POST_MODIFIER = re.compile(r"\s+(?:on|at|in|of|from|with|for|close to|familiar 
 _LEAD_PHRASE = re.compile(r"^(?:in|on|at|during|after|before|from|under|with|for|through|over)\s+"
                           r"(?:[\w’'-]+\s+){1,4}?(?=(?:the|a|an)\s)", re.IGNORECASE)
 # A subject with a relative clause: "Councilmen we talked to", "Residents who live near the plant".
-_RELATIVE = re.compile(r"^(.+?)\s+(?:who|whom|that|we|I|you|they)\s+(?:[\w’'-]+\s*){1,6}$")
+_RELATIVE = re.compile(r"^(.+?)\s+(?:who|whom|that|we|I|you|they)(?:\s+[\w’'-]+){1,6}\s*$")
 
 
 def _organisation_subject(text: str, start: int, anchors: Anchors, cast: Cast, *, after_qualifier: bool) -> str | None:
