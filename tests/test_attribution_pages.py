@@ -250,3 +250,16 @@ def test_a_long_word_after_a_relative_pronoun_is_read_in_one_pass() -> None:
     200-letter word the old pattern would not finish."""
     text = "Residents who " + "x" * 200 + " said the road floods."
     assert [kind for _, kind in _reported(text)] in (["reported"], [])
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        pytest.param("Lisbon insisted that no aircraft had used its airspace.", "denial", id="insisted-that-no"),
+        pytest.param("The ministry rejected claims that budget cuts had left crews short.", "denial",
+                     id="rejected-claims-about-a-budget"),
+        pytest.param("The union rejected the latest pay offer on Monday.", "reported", id="rejected-an-offer"),
+    ],
+)
+def test_denial_or_not(text: str, kind: str) -> None:
+    assert [k for _, k in _reported(text)] == [kind]

@@ -41,8 +41,13 @@ from extract.rules.speakers import (
 )
 
 _DENIAL = re.compile(rf"\b(?:{DENIAL_VERBS})\b")
-_REJECTS_OFFER = re.compile(r"\s+(?:[\w’'$€£.,-]+\s+){0,4}?(?:offer|proposal|bid|plan|request|deal|motion|"
-                            r"amendment|invitation|nomination|budget|appeal)s?\b")
+_REJECTS_OFFER = re.compile(r"\s+(?:(?!that\b|claims?\b|allegations?\b|suggestions?\b|reports?\b|accusations?\b|"
+                            r"charges?\b|rumou?rs?\b)[\w’'$€£.,-]+\s+){0,4}?(?:offer|proposal|bid|plan|request|deal|"
+                            r"motion|amendment|invitation|nomination|budget|appeal)s?\b")
+# "Baku insisted that no aircraft had used its airspace": an insistence that something did not happen.
+_INSISTS_NOT = re.compile(r"\b(?:insisted|insists|maintained|maintains|stressed|assured \w+)\s+(?:that\s+)?"
+                          r"(?:no\b|none\b|nothing\b|never\b|(?:it|they|he|she|the \w+)\s+(?:had|has|have|did|was|were|"
+                          r"is|are)\s+(?:not|never)\b)")
 _PRONOUN_SPEECH = re.compile(rf"^\s*,?\s*(?:he|she|they)\s+(?:{SPEECH_VERBS})\b", re.IGNORECASE)
 _AFTER_QUOTE = re.compile(rf"\b(?:{AFTER_QUOTE_VERBS})\b")
 MIN_QUOTE_WORDS = 3
@@ -106,6 +111,7 @@ def _reported(
     denial = _DENIAL.search(speech_text)
     if denial and _REJECTS_OFFER.match(speech_text, denial.end()):
         denial = None  # rejecting an offer or a plan is no denial
+    denial = denial or _INSISTS_NOT.search(speech_text)
     according = ACCORDING.search(text, sentence.start, sentence.end)
     subject, verb_at = subject_speaker(text, sentence, anchors, cast)
     if according and verb_at is not None and according.start() <= verb_at:
