@@ -255,7 +255,7 @@ def test_a_long_word_after_a_relative_pronoun_is_read_in_one_pass() -> None:
 @pytest.mark.parametrize(
     ("text", "kind"),
     [
-        pytest.param("Lisbon insisted that no aircraft had used its airspace.", "denial", id="insisted-that-no"),
+        pytest.param("Portugal insisted that no aircraft had used its airspace.", "denial", id="insisted-that-no"),
         pytest.param("The ministry rejected claims that budget cuts had left crews short.", "denial",
                      id="rejected-claims-about-a-budget"),
         pytest.param("The union rejected the latest pay offer on Monday.", "reported", id="rejected-an-offer"),
