@@ -57,6 +57,8 @@ def test_only_main_clause_speech_counts(text: str, found: str | None) -> None:
         pytest.param("The mayor rejected the plan, saying it cost too much.", "rejected", id="finite-first"),
         pytest.param("The charter states that members must vote.", "states", id="states-verb"),
         pytest.param("Neighbours we spoke to say the road floods every spring.", "say", id="spoken-to"),
+        pytest.param("Stroud, asked about the title race, smiled.", None, id="asked-participle"),
+        pytest.param("Asked about the vote, Reyes said it was fair.", "said", id="asked-opening"),
     ],
 )
 def test_speech_verbs_used_as_verbs(text: str, found: str | None) -> None:

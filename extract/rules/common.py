@@ -37,6 +37,7 @@ _NOT_SPEECH_AFTER = re.compile(r"(?:responded|replied) to (?:the|a|an|reports?|c
 _STATES_AS_VERB = re.compile(r"states(?=\s+(?:that\b|the\b)|\s*:)")
 # ... but after a relative clause that ends in "to" the verb is finite: "Neighbours we spoke to say".
 _SPOKEN_TO = re.compile(r"\b(?:talked|spoke|spoken|talking|speaking) to\s+\Z", re.IGNORECASE)
+_ASKED_AS_PARTICIPLE = re.compile(r"(?:^|[,(—–-]|\b(?:when|if|after|before|while|once|being))\s*\Z", re.IGNORECASE)
 _LOOK_BACK = 14
 
 
@@ -55,6 +56,8 @@ def find_speech(text: str, pos: int = 0, endpos: int | None = None) -> re.Match[
                 and (not _NOT_VERB_BEFORE.search(text, before, match.start())
                      or bool(_SPOKEN_TO.search(text, before, match.start()))) \
                 and (word != "states" or bool(_STATES_AS_VERB.match(text, match.start(), end)))
+        if speaks and word.lower() == "asked" and _ASKED_AS_PARTICIPLE.search(text, before, match.start()):
+            speaks = False  # "Asked about the vote, X said", "Stroud, asked about the race, played down ..."
         if speaks and not _NOT_SPEECH_AFTER.match(text, match.start(), end):
             return match
         pos = match.end()
