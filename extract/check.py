@@ -18,6 +18,7 @@ Rules:
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable, Sequence
@@ -211,12 +212,15 @@ def _bounds(anchors: Anchors, extra: frozenset[str]) -> list[_Bound]:
     """
     found: list[_Bound] = []
     words = _THING_NOUNS | extra
+    ordered = sorted(anchors.times, key=lambda t: t.start)
+    starts = [t.start for t in ordered]
     for n, sentence in enumerate(anchors.sentences):
         if sentence.boilerplate:
             continue
         text = sentence.text
-        times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
-                 and t.kind in ("date", "weekday", "relative", "period")]
+        # The sentence's times by bisection: a scan of every time for every sentence grows with the square.
+        inside = ordered[bisect.bisect_left(starts, sentence.start):bisect.bisect_left(starts, sentence.end)]
+        times = [t for t in inside if t.kind in ("date", "weekday", "relative", "period")]
         if not times:
             continue
         things = [(m.start(), _family(m.group())) for m in re.finditer(r"[A-Za-z-]+", text)
