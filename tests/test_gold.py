@@ -14,19 +14,23 @@ from extract.evaluate import STATEMENT_KINDS, UNIT_PATTERN, Span, evaluate, load
 ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "gold"
 FILES = sorted((GOLD / "annotations").glob("*.json"))
-OPENING_QUOTES = "\"'“‘«"
+#: Every annotation file of every gold folder (the team's sets and the real-article halves).
+SETS = ("annotations", "heldout/annotations", "blind/annotations", "realdev/annotations", "realblind/annotations")
+ALL_FILES = [f for folder in SETS for f in sorted((GOLD / folder).glob("*.json"))]
+OPENING_QUOTES = "\"'“‘«”`"  # real pages open with ” and typewriter `` too
 CLOSING_QUOTES = "\"'”’»"
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _load(file: Path) -> tuple[dict[str, Any], str]:
     data = json.loads(file.read_text(encoding="utf-8"))
-    text, _ = read_article_text(ROOT / data["path"])
+    root = file.parent.parent.parent  # as load_gold: relative to the parent of the gold folder
+    text, _ = read_article_text(root / data["path"])
     return data, text
 
 
 def _ids(files: list[Path]) -> list[str]:
-    return [f.stem for f in files]
+    return [f"{f.parent.parent.name}/{f.stem}" for f in files]
 
 
 def test_gold_set_covers_seeds_and_articles() -> None:
@@ -46,11 +50,11 @@ def test_every_gold_file_parses() -> None:
         assert article.statements or article.figures or article.events
 
 
-@pytest.mark.parametrize("file", FILES, ids=_ids(FILES))
+@pytest.mark.parametrize("file", ALL_FILES, ids=_ids(ALL_FILES))
 def test_annotation_shape(file: Path) -> None:
     data, _ = _load(file)
     assert data["id"] == file.stem
-    assert not Path(data["path"]).is_absolute() and (ROOT / data["path"]).is_file()
+    assert not Path(data["path"]).is_absolute() and (file.parent.parent.parent / data["path"]).is_file()
     assert set(data) == {"id", "path", "figures", "statements", "events"}
     for figure in data["figures"]:
         assert {"value", "unit", "about", "source", "evidence"} <= set(figure)
@@ -68,7 +72,7 @@ def test_annotation_shape(file: Path) -> None:
         assert event["date"] is None or ISO_DATE.match(event["date"])
 
 
-@pytest.mark.parametrize("file", FILES, ids=_ids(FILES))
+@pytest.mark.parametrize("file", ALL_FILES, ids=_ids(ALL_FILES))
 def test_every_evidence_is_exact(file: Path) -> None:
     data, text = _load(file)
     for group in ("figures", "statements", "events"):
@@ -78,14 +82,14 @@ def test_every_evidence_is_exact(file: Path) -> None:
             assert evidence["end"] > evidence["start"]
 
 
-@pytest.mark.parametrize("file", FILES, ids=_ids(FILES))
+@pytest.mark.parametrize("file", ALL_FILES, ids=_ids(ALL_FILES))
 def test_units_are_allowed(file: Path) -> None:
     data, _ = _load(file)
     for figure in data["figures"]:
         assert UNIT_PATTERN.match(figure["unit"]), figure
 
 
-@pytest.mark.parametrize("file", FILES, ids=_ids(FILES))
+@pytest.mark.parametrize("file", ALL_FILES, ids=_ids(ALL_FILES))
 def test_statement_kinds_and_quote_marks(file: Path) -> None:
     data, text = _load(file)
     for statement in data["statements"]:
@@ -103,7 +107,7 @@ def test_statement_kinds_and_quote_marks(file: Path) -> None:
         assert len(statement["text"].split()) >= 3, quoted
 
 
-@pytest.mark.parametrize("file", FILES, ids=_ids(FILES))
+@pytest.mark.parametrize("file", ALL_FILES, ids=_ids(ALL_FILES))
 def test_no_duplicate_items(file: Path) -> None:
     data, _ = _load(file)
     for group in ("figures", "events"):
