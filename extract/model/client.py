@@ -91,15 +91,6 @@ class Meter:
     model_seconds: float = 0.0
     failures: list[str] = field(default_factory=list)
 
-    def add(self, other: Meter) -> None:
-        self.model_calls += other.model_calls
-        self.cache_hits += other.cache_hits
-        self.attempts += other.attempts
-        self.prompt_tokens += other.prompt_tokens
-        self.completion_tokens += other.completion_tokens
-        self.model_seconds += other.model_seconds
-        self.failures.extend(other.failures)
-
 
 class Model(Protocol):
     """What the pipeline asks: a live client, a scripted fake, a Batch API file, or nobody (rules)."""
