@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parent.parent
 GOLD = ROOT / "gold"
 FILES = sorted((GOLD / "annotations").glob("*.json"))
 #: Every annotation file of every gold folder (the team's sets and the real-article halves).
-SETS = ("annotations", "heldout/annotations", "blind/annotations", "realdev/annotations", "realblind/annotations")
+SETS = ("annotations", "heldout/annotations", "blind/annotations", "realdev/annotations", "realblind/annotations",
+        "realdev2/annotations")
 ALL_FILES = [f for folder in SETS for f in sorted((GOLD / folder).glob("*.json"))]
 OPENING_QUOTES = "\"'“‘«”`"  # real pages open with ” and typewriter `` too
 CLOSING_QUOTES = "\"'”’»"
