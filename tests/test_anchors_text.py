@@ -185,3 +185,22 @@ def test_names_on_real_pages(text: str, expected: list[tuple[str, str]]) -> None
 def test_surname_skips_generational_suffixes() -> None:
     assert surname("Martin Luther King Jr.") == "King"
     assert surname("John Smith III") == "Smith"
+
+
+def test_a_title_case_headline_is_not_one_long_name() -> None:
+    text = ("Central Bank Leaves Interest Rates Unchanged\n"
+            "The Central Bank said on Wednesday it would wait. Governor Ana Ruiz spoke after the meeting.\n")
+    names = [n.text for n in find_names(text)]
+    assert "Central Bank Leaves Interest Rates Unchanged" not in names
+    assert names[:2] == ["Central Bank", "Central Bank"]
+
+
+def test_a_headline_keeps_each_name_the_text_repeats() -> None:
+    text = "Ferreira Pips Kowalczyk In Monaco Thriller\nLuis Ferreira beat Adam Kowalczyk in Monaco.\n"
+    assert [n.text for n in find_names(text)][:3] == ["Ferreira", "Kowalczyk", "Monaco"]
+
+
+def test_a_headline_name_the_text_repeats_whole_stands() -> None:
+    text = "Scenes From The Harbour Festival\nThousands came to The Harbour Festival on Sunday.\n"
+    assert "The Harbour Festival" in " ".join(n.text for n in find_names(text)) or \
+        "Harbour Festival" in [n.name for n in find_names(text)]

@@ -96,3 +96,50 @@ def test_happenings(text: str, kind: str) -> None:
 )
 def test_more_happenings(text: str, kind: str) -> None:
     assert [k for k, _, _ in _events(text)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("headline", "kind"),
+    [
+        ("Carmaker Voltra recalls 1.2 million sedans over faulty brakes", "recall"),
+        ("Storm Odile leaves 4 dead, 200,000 without power", "disaster"),
+        ("Ferreira pips Kowalczyk in Monaco thriller", "match"),
+        ("Regional council adopts budget after long debate", "vote"),
+        ("Opposition candidate concedes defeat in presidential race", "election"),
+        ("Driver, 41, killed in crash on Route 9", "collision"),
+        ("Dock workers return to work after nine-day strike", "strike"),
+        ("Phone maker Lumo unveils its first folding handset in Seoul", "launch"),
+    ],
+)
+def test_a_headline_in_the_present_tense_states_a_happening(headline: str, kind: str) -> None:
+    text = f"{headline}\n\nThe company gave no further details in its statement on Wednesday.\n"
+    events = _events(text)
+    assert [(k, s) for k, _, s in events][:1] == [(kind, headline)]
+
+
+def test_a_headline_about_what_may_come_is_no_event() -> None:
+    text = "Investors could see profit slide continue into autumn\n\nAnalysts expect weaker results.\n"
+    assert _events(text) == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("The opposition leader conceded defeat in the election on Thursday.", "election"),
+        ("The cabinet has given approval to the new rail line.", "decision"),
+        ("The start-up has launched what it calls the cheapest phone on the market.", "launch"),
+        ("He was charged in a fraud scheme that ran for years.", "arrest"),
+        ("She entered the pleas in federal court.", "plea"),
+        ("Prosecutors dropped a money-laundering count.", "decision"),
+        ("The union came to a new tentative agreement with the chain.", "agreement"),
+        ("The blaze was sparked by a car's trailer on a highway.", "disaster"),
+    ],
+)
+def test_happenings_real_copy_tells_without_a_usual_trigger(sentence: str, kind: str) -> None:
+    assert [k for k, _, _ in _events(sentence)] == [kind]
+
+
+def test_conceding_defeat_is_a_happening_not_speech() -> None:
+    draft = rules.draft("The opposition leader conceded defeat on Thursday.",
+                        find_anchors("The opposition leader conceded defeat on Thursday.", PUBLISHED))
+    assert draft.statements == ()

@@ -141,6 +141,7 @@ def find_names(text: str) -> list[NameAnchor]:
             place = anchor.name.title() if anchor.name.isupper() else anchor.name  # "SPRINGFIELD": Springfield
             anchor = NameAnchor(anchor.start, anchor.end, anchor.text, place, "place", None)
         candidates.append(anchor)
+    candidates = [n for c in candidates for n in _headline_part(text, c)]
     # A lone capitalised word at a sentence start ("Therefore", "Join") is a name only if the text also
     # capitalises it mid-sentence, or a cue says what it is.
     mid_sentence = {a.name for a in candidates if not _sentence_initial(text, a.start)}
@@ -153,6 +154,46 @@ def find_names(text: str) -> list[NameAnchor]:
         if " " in a.name or a.kind != "unknown" or a.title or a.name in mid_sentence
         or not _sentence_initial(text, a.start)
     ]
+
+
+_TITLE_CASE_WORD = re.compile(r"[\w’'-]{4,}")
+
+
+def _headline_part(text: str, name: NameAnchor) -> list[NameAnchor]:
+    """A name of three or more words on a title-case line ("Federal Reserve Leaves Interest Rates
+    Unchanged") is the headline's capitals, not one name: it stands only if the text names it again
+    elsewhere; else its longest run of words that the rest of the text names stands ("Federal Reserve"),
+    or nothing."""
+    words = name.text.split()
+    if len(words) < 3:
+        return [name]
+    line_start = text.rfind("\n", 0, name.start) + 1
+    line_end = text.find("\n", name.end)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[line_start:line_end]
+    long_words = _TITLE_CASE_WORD.findall(line)
+    if line.rstrip("”’\"' ").endswith((".", "!", "?")) or len(long_words) < 4 \
+            or sum(w[0].isupper() for w in long_words) < 0.8 * len(long_words):
+        return [name]
+    rest = text[:line_start] + "\n" + text[line_end:]
+    if re.search(rf"(?<![\w’']){re.escape(name.text)}(?![\w’'])", rest):
+        return [name]
+    offsets = [m.start() for m in re.finditer(r"\S+", name.text)]
+
+    def named_again(lo: int, hi: int) -> list[NameAnchor]:
+        """The longest run of words[lo:hi] that the rest of the text names, then the same on each side."""
+        for size in range(min(hi - lo, len(words) - 1), 0, -1):
+            for first in range(lo, hi - size + 1):
+                part = " ".join(words[first : first + size])
+                if size == 1 and (part.lower() in _NOT_NAMES or len(part) < 3):
+                    continue
+                if re.search(rf"(?<![\w’']){re.escape(part)}(?![\w’'])", rest):
+                    start = name.start + offsets[first]
+                    made = _make_name(text, start, start + len(part))
+                    return [*named_again(lo, first), *([made] if made else []), *named_again(first + size, hi)]
+        return []
+
+    return named_again(0, len(words))
 
 
 def _sentence_initial(text: str, start: int) -> bool:

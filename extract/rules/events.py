@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from extract.anchors import Anchors, NameAnchor, Sentence
 from extract.anchors.names import DATELINE
-from extract.lexicon import DENIAL_VERBS, STRONG_EVENTS, WEAK_EVENTS
+from extract.lexicon import DENIAL_VERBS, HEADLINE_EVENTS, STRONG_EVENTS, WEAK_EVENTS
 from extract.rules.common import find_speech, outside_quotes
 from extract.rules.drafts import Cast, EventDraft
 
@@ -38,7 +38,7 @@ def events(text: str, anchors: Anchors, prose: Sequence[Sentence], cast: Cast) -
         times = [t for t in anchors.times if sentence.start <= t.start < sentence.end
                  and t.kind in ("date", "weekday", "relative", "month")]
         outside = outside_quotes(text, sentence, anchors.quotes)
-        kind = _sentence_kind(outside, dated=bool(times) and not headline)
+        kind = _sentence_kind(outside, dated=bool(times) and not headline, headline=headline)
         if kind is None:
             continue
         dated = next((t for t in times if t.date), None)
@@ -90,14 +90,14 @@ _CASUALTY = re.compile(r"(?:were|was|been) (?:killed|injured|evacuated|destroyed
                        re.IGNORECASE)
 
 
-def _sentence_kind(outside: str, *, dated: bool) -> str | None:
+def _sentence_kind(outside: str, *, dated: bool, headline: bool = False) -> str | None:
     """The kind of happening a sentence (its words outside quotes) reports, or None."""
     speech = find_speech(outside)
     if speech is None:
-        return _fit(_event_kind(outside, dated=dated), outside)
+        return _fit(_event_kind(outside, dated=dated, headline=headline), outside)
     # What someone says happened is their statement; the sentence itself may still report the call or
     # meeting where it was said ("X urged Y during a phone call"), or the happening in the reported clause.
-    kind = _event_kind(outside[: speech.start()], dated=dated) \
+    kind = _event_kind(outside[: speech.start()], dated=dated, headline=headline) \
         or _event_kind(outside, dated=dated, kinds=_SPEECH_SETTINGS)
     lead = outside[: speech.start()].strip()
     if kind is None and not lead:
@@ -236,15 +236,20 @@ def _happening(pattern: re.Pattern[str], sentence_text: str, *, weak: bool = Fal
     return None
 
 
-def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None = None) -> str | None:
-    """The kind of the earliest strong trigger; else, in a dated sentence, of the earliest weak one."""
+def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None = None,
+                headline: bool = False) -> str | None:
+    """The kind of the earliest strong trigger (in a headline, also a present-tense one); else, in a dated
+    sentence, of the earliest weak one."""
     weak_ok = dated and (not _NOT_HAPPENED.search(sentence_text) or bool(_SETTING.search(sentence_text)))
-    for triggers in (STRONG_EVENTS, WEAK_EVENTS if weak_ok else {}):
+    # "Investors could see profit slide continue": a headline about what may come states no happening.
+    present = headline and not _NOT_HAPPENED.search(sentence_text)
+    strong = {**STRONG_EVENTS, **{f"{k} ": v for k, v in HEADLINE_EVENTS.items()}} if present else STRONG_EVENTS
+    for triggers in (strong, WEAK_EVENTS if weak_ok else {}):
         found = [(m.start(), kind) for kind, pattern in triggers.items()
                  if (kinds is None or kind in kinds)
                  and (m := _happening(pattern, sentence_text, weak=triggers is WEAK_EVENTS))]
         if found:
-            return min(found)[1]
+            return min(found)[1].strip()
     return None
 
 
