@@ -265,3 +265,28 @@ def test_a_long_word_after_a_relative_pronoun_is_read_in_one_pass() -> None:
 )
 def test_denial_or_not(text: str, kind: str) -> None:
     assert [k for _, k in _reported(text)] == [kind]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("Markets steadied, said Ana Ruiz, chief economist at Delta Research, “but the worry is the "
+                     "jobs numbers.”", "Ana Ruiz", id="inverted-said-before-the-quote"),
+        pytest.param("Coach Omar Diallo was pleased. On that derby, he said, “We have to take every point we "
+                     "can get from here.”", "Omar Diallo", id="pronoun-after-a-prepositional-lead"),
+        pytest.param("Lena Vogt, Germany’s Minister of Energy and President of the Baltic Council said: “The "
+                     "agreement was designed to calm the market.”", "Lena Vogt", id="title-of-an-organisation"),
+        pytest.param("Talks with Harbor Foods ended. “We deeply appreciate the patience of our customers,” said "
+                     "the company in a statement.", "Harbor Foods", id="said-the-company"),
+        pytest.param("“This is our flagship model and it will change the market,” the Reuters news agency quoted "
+                     "a spokeswoman as saying.", "spokeswoman", id="quoted-as-saying"),
+    ],
+)
+def test_quote_speakers_on_real_page_shapes(text: str, speaker: str) -> None:
+    assert _quotes(text) == [speaker]
+
+
+def test_a_hyphenated_name_is_what_its_first_part_stands_for() -> None:
+    text = ("Retiring captain Misbah-ul-Haq thanked the fans. “It is an honour for me and for my family,” "
+            "Misbah said.")
+    assert _quotes(text) == ["Misbah-ul-Haq"]

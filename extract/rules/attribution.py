@@ -173,6 +173,13 @@ def _reports_results(text: str, verb_at: int, sentence: Sentence) -> bool:
         STRONG_EVENTS["earnings"].match(text, verb_at, sentence.end))
 
 
+_QUOTED_AS = re.compile(r"^[\s,]*(?:[\w’'-]+\s+){0,5}?(?:quoted|cited)\s+((?:the\s+|a\s+|an\s+)?[^,.;:]{2,60}?)"
+                        r"\s+as\s+(?:saying|telling|stating)\b")
+_SAID_THE = re.compile(r"\s+(the\s+[a-z][\w’'-]*(?:\s+[a-z][\w’'-]*)?)(?=\s+(?:in|on|at|during|after|,|\.)|[,.])")
+_PRONOUN_BEFORE_VERB = re.compile(r"(?:^|[\s,])(?:he|she|they)\s+(?:(?:also|then|later|had|has|have)\s+)?\Z",
+                                  re.IGNORECASE)
+
+
 def _quote_speaker(
     text: str, quote: QuoteAnchor, sentence: Sentence, anchors: Anchors, cast: Cast,
     previous: Previous | None = None,
@@ -187,7 +194,13 @@ def _quote_speaker(
     verb = find_speech(outside_quotes(text, sentence, anchors.quotes), 0, max(0, quote.start - sentence.start))
     if verb:
         verb_at = sentence.start + verb.start()
+        verb_end = sentence.start + verb.end()
         subjects = [n for n in before if n.start < verb_at]
+        if _PRONOUN_BEFORE_VERB.search(text, subjects[-1].end if subjects else start, verb_at):
+            return he_said(text, start, anchors, cast, previous), False  # "On that derby, he said, “…”"
+        inverted = [n for n in before if n.start >= verb_end]
+        if not subjects and inverted and not text[verb_end : inverted[0].start].strip(" the"):
+            return cast.canonical(inverted[0]), True  # "..., said Jim O'Sullivan, chief economist at X, “…”"
         if subjects and not modifies_noun(text, subjects[-1], verb_at):
             return cast.canonical(subject_of(text, subjects, verb_at)), True
         if PRONOUN_SUBJECT.search(text, start, verb_at):
@@ -212,6 +225,10 @@ def _attribution_after(
     "…” The Islanders’ head coach continued."."""
     end = next((s.end for s in anchors.sentences if s.start < quote.end <= s.end), quote.end)
     after = text[quote.end : min(end, quote.end + 200)].split("\n", 1)[0]
+    relayed = _QUOTED_AS.match(after)
+    if relayed is not None:  # "“…,” the AFP news agency quoted a spokeswoman as saying"
+        named = [n for n in speaker_names(anchors, cast, quote.end + relayed.start(1), quote.end + relayed.end(1))]
+        return cast.canonical(named[0]) if named else relayed.group(1).split()[-1]
     verb = find_speech(after) or _AFTER_QUOTE.search(after)
     if verb is None or verb.start() > 120 or any(q.start < quote.end + verb.start() for q in anchors.quotes
                                                  if q.start >= quote.end):
@@ -229,6 +246,11 @@ def _attribution_after(
     following = [n for n in speakers if verb_at < n.start <= verb_at + 60]
     if following and not after[: verb.start()].strip(" ,”’\"'"):
         return cast.canonical(following[0])
+    inverted = _SAID_THE.match(after, verb.end())
+    if inverted is not None and not after[: verb.start()].strip(" ,”’\"'"):
+        # "“…,” said the company in a statement": the described speaker after the verb
+        start = quote.end + inverted.start(1)
+        return described_subject(text, start, start + len(inverted.group(1)), anchors, cast)
     lead = after[: verb.start()].strip(" ,.”’\"'")
     if lead and len(lead.split()) <= 6:
         return described_subject(text, quote.end + after.index(lead), verb_at, anchors, cast)

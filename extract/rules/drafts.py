@@ -7,6 +7,7 @@ so their evidence is exact by construction; ``validate`` turns them into feed it
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -63,6 +64,9 @@ class Draft:
     notes: tuple[str, ...] = field(default_factory=tuple)
 
 
+_HYPHENATED = re.compile(r"([A-Z][a-z]{2,})-(?:(?:ul|al|el|ud|ur|ad|bin|ibn|e|i|u)-)?[A-Z][a-z]+")
+
+
 @dataclass
 class Cast:
     """The people and organisations of one article, so "Aliyev" resolves to "Ilham Aliyev"."""
@@ -99,6 +103,11 @@ class Cast:
                     # Demon" after "Dodge" alone
                     cast.given_first.setdefault(words[0], name.name)
         cast.one_word = {n.name for n in names if " " not in n.name and n.kind != "place"}
+        for name in names:
+            # "Misbah-ul-Haq", then "Misbah said": a hyphenated name's first part stands for it.
+            compound = _HYPHENATED.fullmatch(name.name)
+            if compound and name.kind != "place" and compound.group(1) in cast.one_word:
+                cast.people.setdefault(compound.group(1), name.name)
         return cast
 
     def person_like(self, name: NameAnchor) -> bool:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from extract.anchors import Anchors, NameAnchor, QuoteAnchor, Sentence
-from extract.anchors.names import speaks_as_state, surname
+from extract.anchors.names import TITLE_HEADS, speaks_as_state, surname
 from extract.rules.common import find_main_speech, outside_quotes
 from extract.rules.drafts import Cast
 
@@ -292,13 +292,22 @@ _ADJACENT = re.compile(rf"\s*(?:{_AUX}\s+)*")
 _APPOSITION = re.compile(rf"\s*,[^;:“”\"\n]{{1,120}}?,\s*(?:{_AUX}\s+)*")
 
 
+_OF_BEFORE = re.compile(r"\b(?:of|at|with|for|from)\s+(?:the\s+)?\Z")
+
+
 def subject_of(text: str, names: Sequence[NameAnchor], verb_at: int) -> NameAnchor:
     """The name that is the subject of a speech verb: the one right before it ("Redbank chief executive
     Paul Sheridan said"), or the one an apposition follows ("Sheridan, who joined in 2019, said", "Michael
     Reed, chairman of New Media, said"), else the first of the clause."""
-    for name in reversed(names):
+    for index in range(len(names) - 1, -1, -1):
+        name = names[index]
         gap = text[name.end : verb_at]
         if _ADJACENT.fullmatch(gap) or _APPOSITION.fullmatch(gap):
+            described = next((n for n in names[:index] if text.startswith(", ", n.end)), None)
+            words = name.text.split()
+            title_of = len(words) > 2 and words[0] in TITLE_HEADS and words[1] == "of"  # "President of the X"
+            if described is not None and (title_of or _OF_BEFORE.search(text, max(0, name.start - 12), name.start)):
+                return described  # "Khalid Al-Falih, Minister of Energy and President of the OPEC Conference said"
             return name
         if gap.strip() == "," and text[max(0, name.start - 2) : name.start] == ", " \
                 and not any(other.end == name.start - 2 for other in names):
