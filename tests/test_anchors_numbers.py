@@ -526,3 +526,41 @@ def test_a_share_of_a_point_is_percentage_points(text: str, quantity: str, value
 def test_a_quarter_of_something_else_is_no_figure() -> None:
     found = find_numbers("first-quarter profit; a quarter of the staff; quarter-final")
     assert [n.text for n in found if n.kind == "quantity"] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "low", "high"),
+    [
+        ("they stayed three or four days", "three or four days", 3, 4),
+        ("one or two goals a game", "one or two", 1, 2),
+        ("growth of 5% or 6% a year", "5% or 6%", 5, 6),
+    ],
+)
+def test_x_or_y_is_a_range(text: str, span: str, low: float, high: float) -> None:
+    (anchor,) = [a for a in find_numbers(text) if a.kind == "quantity"]
+    assert (anchor.text, anchor.value, anchor.value_high) == (span, low, high)
+
+
+@pytest.mark.parametrize("text", ["in 2016 or 2017", "1 or 100 people"])
+def test_x_or_y_far_apart_is_no_range(text: str) -> None:
+    assert all(a.value_high is None for a in find_numbers(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "labels"),
+    [
+        ("the car stopped near milepost 256, police said", ["256"]),
+        ("stay inside and call 911 if you are hurt", ["911"]),
+        ("when the committee next meets on December 15 and 16.", ["16"]),
+        ("talks with UFCW Locals 328, 371 and 919 ended", ["328", "371", "919"]),
+        ("the Standard & Poor’s 500 index fell", ["500"]),
+    ],
+)
+def test_labels_are_identifiers_not_figures(text: str, labels: list[str]) -> None:
+    found = [a.text.split()[-1] for a in find_numbers(text) if a.kind == "identifier"]
+    assert found == labels
+    assert not [a for a in find_numbers(text) if a.kind == "quantity"]
+
+
+def test_a_count_after_a_district_noun_is_still_a_count() -> None:
+    assert [a.kind for a in find_numbers("The district closed 4 schools and 5 clinics")] == ["quantity", "quantity"]

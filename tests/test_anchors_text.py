@@ -204,3 +204,14 @@ def test_a_headline_name_the_text_repeats_whole_stands() -> None:
     text = "Scenes From The Harbour Festival\nThousands came to The Harbour Festival on Sunday.\n"
     assert "The Harbour Festival" in " ".join(n.text for n in find_names(text)) or \
         "Harbour Festival" in [n.name for n in find_names(text)]
+
+
+def test_related_story_teasers_and_bulleted_links_are_furniture() -> None:
+    text = ("Carmaker recalls 2 million cars over pedals\n\n"
+            "Summit: members seek to grow trade to $2 trillion\n\nRead more\n\n"
+            "Off the wire\nCahill guides Socceroos to semis with 2-0 win • Bomb kills 3 in Kabul • Index rises 5%\n\n"
+            "The carmaker said on Thursday that 2 million cars were affected.\n")
+    furniture = {s.text for s in find_sentences(text) if s.boilerplate}
+    assert "Summit: members seek to grow trade to $2 trillion" in furniture
+    assert any("•" in f for f in furniture)
+    assert "The carmaker said on Thursday that 2 million cars were affected." not in furniture

@@ -122,7 +122,7 @@ _MONTH_AFTER: Final = re.compile(rf"\s+(?:of\s+)?{_MONTHS}(?![a-z])")
 _DAY_RANGE: Final = re.compile(r"\s*[-–]\s*\d{1,2}(?:st|nd|rd|th)?(?!\d)")
 _CAP_BEFORE: Final = re.compile(r"(?<![\w.])(?P<w>No\.|[A-Z][A-Za-z'’&]*|[a-z]{1,2}[A-Z][A-Za-z]*)[ \u00a0]\Z")
 _SCALE_AFTER: Final = re.compile(r"\s?(?i:(?P<sc>thousand|million|billion|trillion|bn|mn|mln|tn|trn|lakhs?|crores?))\b")
-_RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>-to-|\s*[-–—]\s*|\s+to\s+|\s+and\s+)"
+_RANGE: Final = re.compile(r"(?P<u1>\s?%|\s+per\s?cent\b)?(?P<conn>-to-|\s*[-–—]\s*|\s+to\s+|\s+and\s+|\s+or\s+)"
                            rf"(?P<cur2>{CURRENCY_BEFORE}\s?)?")
 _PCT_AFTER: Final = re.compile(r"\s?%|\s+per\s?cent\b", re.I)
 _UNIT_AFTER: Final = re.compile(r"""(?i:

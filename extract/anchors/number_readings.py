@@ -160,6 +160,15 @@ def _word_quantity(text: str, cand: re.Match[str], floor: int) -> NumberAnchor |
 
 
 _HALF_OF: Final = _set("of the its their his her our these those")
+# Words that make the number after them (and the list that follows) a label: "milepost 256", "UFCW Locals 328,
+# 371 and 919", "Standard & Poor’s 500", "Gate 12".
+_LABEL_BEFORE: Final = re.compile(r"\b(?i:mileposts?|mile markers?|exits?|routes?|highways?|hwy\.?|locals?|gates?|"
+                                  r"platforms?|flights?|rooms?|suites?|piers?|berths?|channels?|precincts?|wards?|"
+                                  r"districts?|poor[’']s|no\.)\s+(?:\d+[A-Z]?,?\s+(?:(?:and|or)\s+)?)*\Z")
+_DIAL_BEFORE: Final = re.compile(r"\b(?i:call|dial|dialled|dialed|calling|dialling|dialing)\s+\Z")
+# The second day of a date list: "December 15 and 16", "Jan. 3-4" (the month is read with the first).
+_DAY_LIST_BEFORE: Final = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+\d{1,2}"
+                                     r"(?:st|nd|rd|th)?\s*(?:and|&|or)\s+\Z")
 
 
 def _bare_reading(text: str, c: _Core, left: str, lp: dict[str, tuple[int, str]]) -> NumberAnchor | None:
@@ -170,6 +179,10 @@ def _bare_reading(text: str, c: _Core, left: str, lp: dict[str, tuple[int, str]]
                                                   or (c.value >= 1950 and _YEAR_DET.search(left[-8:]))
                                                   or not _counted_next(text, c.end)):
         return _mk(text, c.start, c.end, c.value, kind="year")  # "the 2015 fires", "a 2016 study"
+    if c.plain and (_LABEL_BEFORE.search(text, max(0, c.start - 60), c.start)
+                    or (c.value in (911, 999, 112) and _DIAL_BEFORE.search(text, max(0, c.start - 8), c.start))
+                    or (c.value <= 31 and _DAY_LIST_BEFORE.search(text, max(0, c.start - 24), c.start))):
+        return _mk(text, c.start, c.end, c.value, kind="identifier")  # "milepost 256", "call 911", "Dec. 15 and 16"
     if _NUMBER_BEFORE.search(left[-8:]) and c.value < 100:
         return _mk(text, c.start, c.end, c.value, kind="identifier")  # "number one target"
     if c.plain and not lp and c.value < 120 and ((_AGE_NAME_BEFORE.search(left) and _AGE_AFTER.match(

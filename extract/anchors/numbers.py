@@ -191,20 +191,22 @@ def _range(text: str, c: _Core, end: int, scale: Decimal | None, left: str, betw
         return None  # "15kHz and 17kHz" is a range; "5-0" is not "5" to "0 km"
     scale2, end2 = _scale_of(text, c2)
     conn = rm.group("conn").strip().lower()
-    dash = conn not in ("to", "and")
+    dash = conn not in ("to", "and", "or")
     if rm.group("u1") and not _PCT_AFTER.match(text, end2):
         return None
     v1, v2 = c.value, c2.value
     if c.plain and c2.plain and scale is None and scale2 is None and 1900 <= v1 <= 2100:
         if dash and len(str(v2)) == 2:
             v2 = v1 // 100 * 100 + v2 + (100 if v2 <= v1 % 100 else 0)
-        if 1900 <= v2 <= 2100 and v2 > v1 and (conn != "and" or between):
+        if 1900 <= v2 <= 2100 and v2 > v1 and conn != "or" and (conn != "and" or between):
             return _Range("years", end2, v1, v2)
     small = c.plain and c2.plain and v1 < 100 and v2 < 100 and scale is None and scale2 is None
     if dash and small and (v1 >= v2 or _SCORE_AFTER.match(text, end2) or _SCORE_BEFORE.search(left)):
         return _Range("score", end2, v1, v2, c2.start)
     if conn == "and" and between != "between" and scale2 is None and not _PCT_AFTER.match(text, end2):
         return None
+    if conn == "or" and not (scale is None and v1 < v2 <= 2 * v1 + 1 and v2 < 1000):
+        return None  # "three or four", "seven or eight years" are ranges; "1 or 100", "2016 or 2017" are not
     if conn == "to" and _CHANGE_BEFORE.search(left[-40:]):
         return None  # "rose from 3% to 4%": two figures, not a range
     # "1.2 and 1.35 billion" share the scale; "$370,000 to $5.5 million" does not

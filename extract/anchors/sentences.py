@@ -43,6 +43,7 @@ _COMMENTS_HEADING = re.compile(r"\s*(?:(?:reader\s+)?comments?(?:\s*\(\d+\))?|jo
 # The scraper's dateline at the start of a paragraph ("date 2019-11-22 A Delaware man ..."): furniture,
 # split off from the sentence it precedes.
 _DATE_PREFIX = re.compile(r"[ \t]*date \d{4}-\d{2}-\d{2}\b[ \t]*")
+_READ_MORE = re.compile(r"\s*(?:read more|read full (?:story|article)|continue reading)\s*:?\s*$", re.IGNORECASE)
 _NEXT_CHAR = re.compile(r"\s*(\S)")
 _NEXT_WORD = re.compile(r"\s+([A-Z][a-z]*)\b")
 _PLACE_ABBREVIATIONS = frozenset("u.s u.k u.n e.u".split())
@@ -62,7 +63,8 @@ def find_sentences(text: str) -> list[Sentence]:
     """Split ``text`` into sentences, each knowing its paragraph and whether it is page furniture."""
     sentences: list[Sentence] = []
     comments = False  # past a "Comments (3)" heading in the page's second half, the rest is readers' comments
-    for index, para in enumerate(_PARAGRAPH.finditer(text)):
+    paragraphs = list(_PARAGRAPH.finditer(text))
+    for index, para in enumerate(paragraphs):
         begin = para.start()
         comments = comments or (para.start() > len(text) // 2 and bool(_COMMENTS_HEADING.match(para.group())))
         dateline = _DATE_PREFIX.match(text, begin, para.end())
@@ -70,7 +72,9 @@ def find_sentences(text: str) -> list[Sentence]:
             start, end = _trim(text, begin, dateline.end())
             sentences.append(Sentence(start, end, text[start:end], index, True))
             begin = dateline.end()
-        boilerplate = comments or is_boilerplate(text[begin : para.end()])
+        # A related story's teaser: a line followed by its "Read more" link.
+        teaser = index + 1 < len(paragraphs) and bool(_READ_MORE.match(paragraphs[index + 1].group()))
+        boilerplate = comments or teaser or is_boilerplate(text[begin : para.end()])
         for start, end in _split_paragraph(text, begin, para.end()):
             sentences.append(Sentence(start, end, text[start:end], index, boilerplate))
     return sentences
@@ -82,6 +86,8 @@ def is_boilerplate(paragraph: str) -> bool:
     words = stripped.split()
     if len(words) < _MIN_WORDS_FOR_PROSE and not stripped.endswith((".", "?", "!", "”", '"', "’")):
         return True
+    if stripped.count("•") >= 2:
+        return True  # a bulleted run of links ("Off the wire: A • B • C")
     return bool(_PROMO.search(stripped) or _FURNITURE_START.match(stripped))
 
 
