@@ -60,7 +60,8 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"(?:passed|passes|adopted|adopts) (?:the |a |an |its |their )?(?:[\w’'$-]+ ){0,3}?(?:budget|bill|law|measure|"
     r"ordinance|resolution|motion|levy|tax)|(?:was|were|has been|have been) (?:passed|adopted|approved|rejected)",
     "decision": r"(?:raised|cut|lowered|held|kept|left|hiked|reduced) (?:its |the |their )?(?:[\w’'-]+ ){0,3}?"
-    r"(?:rates?|benchmark|dividend|guidance)|decided|approved|imposed|lifted|banned|suspended|"
+    r"(?:rates?|benchmark|dividend|guidance)|(?:was|were|is|are) (?:keeping|holding|leaving) (?:[\w’'-]+ ){0,3}?"
+    r"(?:rates?|benchmark)|decided|approved|imposed|lifted|banned|suspended|"
     r"slapped|dropped (?:the |a |an |all )?(?:[\w’'-]+ ){0,2}?(?:counts?|charges?|case|lawsuit)|"
     r"(?:gave|given|granted) (?:its |their |final )?approval|extended (?:[\w’'-]+ ){0,3}?(?:cuts?|deal|ban|"
     r"curbs|sanctions|agreement|ceasefire|truce|deadline)|"
@@ -87,7 +88,8 @@ STRONG_EVENT_TRIGGERS: dict[str, str] = {
     r"(?:tore through|ripped through|hit|struck|killed|trapped)|exploded|collapsed|were trapped|was trapped",
     "agreement": r"signed (?:[\w’'-]+ ){0,3}?(?:agreement|deal|accord|treaty|contract|memorandum)|"
     r"(?:reached|came to) (?:[\w’'-]+ ){0,3}?(?:agreement|deal|settlement)|agreed to",
-    "arrest": r"arrested|detained|charged with|(?:was|were|has been|have been) charged\b|indicted|extradited|"
+    "arrest": r"arrested|detained|(?:is|was|are|were) (?:now )?in (?:police )?custody|"
+    r"charged with|(?:was|were|has been|have been) charged\b|indicted|extradited|"
     r"taken into custody",
     "collision": r"collided|crashed (?:[\w’'-]+ ){0,2}?into|(?:car|vehicle|truck|bus|train|plane|head-on) "
     r"(?:crash|collision)|derailed|ran aground",

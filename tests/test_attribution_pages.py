@@ -290,3 +290,15 @@ def test_a_hyphenated_name_is_what_its_first_part_stands_for() -> None:
     text = ("Retiring captain Misbah-ul-Haq thanked the fans. “It is an honour for me and for my family,” "
             "Misbah said.")
     assert _quotes(text) == ["Misbah-ul-Haq"]
+
+
+def test_he_is_the_subject_of_the_sentence_before_not_its_object() -> None:
+    text = ("Opposition leader Kemal Arslan congratulated Deniz Yilmaz on his win. He said the results showed "
+            "that voters wanted change.")
+    assert _reported(text)[-1] == ("Kemal Arslan", "reported")
+
+
+def test_a_stadium_named_since_the_last_quote_does_not_take_its_he() -> None:
+    text = ("“We were brilliant tonight,” said coach Omar Diallo. The side now face Rovers at the Dell "
+            "Stadium on Saturday. On that game, he said, “We have to take every point we can.”")
+    assert _quotes(text) == ["Omar Diallo", "Omar Diallo"]

@@ -143,3 +143,18 @@ def test_conceding_defeat_is_a_happening_not_speech() -> None:
     draft = rules.draft("The opposition leader conceded defeat on Thursday.",
                         find_anchors("The opposition leader conceded defeat on Thursday.", PUBLISHED))
     assert draft.statements == ()
+
+
+def test_a_meeting_scheduled_for_a_day_is_not_yet_an_event() -> None:
+    assert _events("The third round of talks was scheduled for Monday.") == []
+
+
+@pytest.mark.parametrize(
+    ("sentence", "kind"),
+    [
+        ("A male suspect is in custody after an early Saturday shooting.", "arrest"),
+        ("The central bank said on Wednesday that it was keeping interest rates near zero.", "decision"),
+    ],
+)
+def test_states_that_report_a_happening(sentence: str, kind: str) -> None:
+    assert [k for k, _, _ in _events(sentence)] == [kind]

@@ -206,6 +206,7 @@ def _inside_quote(pos: int, anchors: Anchors) -> bool:
 # A sentence about what was expected or is to come: its nouns ("the election", "a ceasefire") name no
 # happening ("was predicted to be tougher", "was supposed to be prolonged", "wages will rise").
 _NOT_HAPPENED = re.compile(r"\b(?:predicted|expected|forecast|supposed|due|scheduled|set|likely|poised) to\b|"
+                           r"\b(?:scheduled|slated|planned|set) for\b|"
                            r"\b(?:will|would|could|may|might|shall)\b|\bhas been in\b|\bhave been in\b",
                            re.IGNORECASE)
 # ... unless the noun is where something was done: "urged Aliyev during a phone call on Thursday".

@@ -89,7 +89,7 @@ def he_said(text: str, pos: int, anchors: Anchors, cast: Cast, previous: Previou
     quotes) since, else the last person named."""
     if previous is not None:
         between = [n for n in speaker_names(anchors, cast, previous.end, pos)
-                   if n.kind not in ("place", "organisation") and not _is_possessive(text, n)]
+                   if cast.person_like(n) and not _is_possessive(text, n)]
         if not between:
             return previous.speaker
     return last_person_before(text, pos, anchors, cast)
@@ -477,7 +477,19 @@ def last_person_before(text: str, pos: int, anchors: Anchors, cast: Cast) -> str
     """The last person named before ``pos``, for "he said" / "she said": organisations do not say "she"."""
     people = [n for n in anchors.names if n.end <= pos and n.kind not in ("place", "organisation")
               and cast.is_speaker(n) and not _is_possessive(text, n) and not quoted(n.start, anchors.quotes)]
-    return cast.canonical(people[-1]) if people else None
+    if not people:
+        return None
+    # The subject of the sentence that names the last person is whom "he" means, not its object:
+    # "İhsanoğlu congratulated Erdoğan ... He said" is İhsanoğlu.
+    last = people[-1]
+    sentence = next((s for s in anchors.sentences if s.start <= last.start < s.end), None)
+    if sentence is not None:
+        subject = next((n for n in people if sentence.start <= n.start < sentence.end), last)
+        lead = text[sentence.start : subject.start]
+        if subject is not last and len(lead.split()) <= 3 and not re.search(r"[,;:“”\"]", lead) \
+                and subject.end < pos:  # "Opposition leader Kemal Arslan congratulated ..."
+            return cast.canonical(subject)
+    return cast.canonical(last)
 
 
 def _is_possessive(text: str, name: NameAnchor) -> bool:
