@@ -302,3 +302,20 @@ def test_a_stadium_named_since_the_last_quote_does_not_take_its_he() -> None:
     text = ("“We were brilliant tonight,” said coach Omar Diallo. The side now face Rovers at the Dell "
             "Stadium on Saturday. On that game, he said, “We have to take every point we can.”")
     assert _quotes(text) == ["Omar Diallo", "Omar Diallo"]
+
+
+@pytest.mark.parametrize(
+    ("text", "speaker"),
+    [
+        pytest.param("The jobless rate was 4.1 percent in May, the Labor Office reported earlier this month, "
+                     "and hiring slowed.", "Labor Office", id="reported-earlier-this-month"),
+        pytest.param("As of noon, Coastal Power, the main utility, reported there were 36,000 outages.",
+                     "Coastal Power", id="reported-there-were"),
+        pytest.param("Trooper Dan Shaw advised that drivers should stay in their cars.", "Dan Shaw",
+                     id="advised-that"),
+        pytest.param("Officers arrived and detained the man, who had a handgun, the incident summary said.",
+                     "incident summary", id="a-document-speaks"),
+    ],
+)
+def test_reported_speech_real_copy_phrases_its_own_way(text: str, speaker: str) -> None:
+    assert [s for s, kind in _reported(text)] == [speaker]

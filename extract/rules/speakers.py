@@ -275,7 +275,8 @@ _SPEAKER_HEADS = re.compile(
     r"supporters|opponents|protesters|activists|advocates|campaigners|demonstrators|parents|students|teachers|"
     r"neighbou?rs|locals|farmers|fans|shareholders|patients|nurses|survivors|families|"
     r"troopers?|deput(?:y|ies)|officers?|council(?:men|women|ors|lors)|firefighters|rescuers|investigators|"
-    r"doctors|workers|organi[sz]ers|sources|documents|records|filings|maker|brand|firm|automaker|carmaker|"
+    r"doctors|workers|organi[sz]ers|sources|documents|records|filings|summary|complaint|affidavit|indictment|"
+    r"memo|maker|brand|firm|automaker|carmaker|"
     r"airline|insurer|lender|retailer|network|newspaper|broadcaster|television|radio|daily|website|"
     r"{roles})$".format(roles="|".join(sorted(_PERSON_ROLES))),
     re.IGNORECASE,
