@@ -156,7 +156,8 @@ HEADLINE_EVENT_TRIGGERS: dict[str, str] = {
     "vote": r"(?:passes|adopts|adopting|passing|approves) (?:[\w’'$-]+ ){0,3}?(?:budget|bill|law|measure|"
     r"ordinance|resolution|motion|levy|tax)",
     "election": r"(?:concedes|accepts|admits) defeat|(?:wins|clinches|secures|claims) (?:[\w’'-]+ ){0,3}?(?:election|"
-    r"vote|seat|majority|presidency|term|runoff|primary|mandate)|(?:is|re-)?elected",
+    r"vote|seat|majority|presidency|term|runoff|primary|mandate)|(?:is|re-)?elected|re-elects|(?:stays|sticks) with "
+    r"(?-i:[A-Z])[\w’'-]+|(?:grants?|gives?|hands?) (?:[\w’'-]+ ){0,5}?(?:term|victory|win|mandate)",
     "match": r"(?:beats|pips|edges|thrashes|downs|stuns|routs|sinks|outclasses|overcomes|holds) (?-i:[A-Z])[\w’'-]+|"
     r"(?:wins|clinches|claims|retains|lifts) (?:[\w’'-]+ ){0,3}?(?:title|final|race|championship|cup|trophy|"
     r"series|grand prix|open|gold|medal)|draws? with",

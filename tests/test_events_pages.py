@@ -109,6 +109,8 @@ def test_more_happenings(text: str, kind: str) -> None:
         ("Driver, 41, killed in crash on Route 9", "collision"),
         ("Dock workers return to work after nine-day strike", "strike"),
         ("Phone maker Lumo unveils its first folding handset in Seoul", "launch"),
+        ("Riverton stays with Mayor Alvarez after a close count", "election"),
+        ("Voters grant Mayor Okafor an unprecedented fifth term", "election"),
     ],
 )
 def test_a_headline_in_the_present_tense_states_a_happening(headline: str, kind: str) -> None:
