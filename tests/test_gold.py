@@ -16,7 +16,7 @@ GOLD = ROOT / "gold"
 FILES = sorted((GOLD / "annotations").glob("*.json"))
 #: Every annotation file of every gold folder (the team's sets and the real-article halves).
 SETS = ("annotations", "heldout/annotations", "blind/annotations", "realdev/annotations", "realblind/annotations",
-        "realdev2/annotations")
+        "realdev2/annotations", "realblind2/annotations")
 ALL_FILES = [f for folder in SETS for f in sorted((GOLD / folder).glob("*.json"))]
 OPENING_QUOTES = "\"'“‘«”`"  # real pages open with ” and typewriter `` too
 CLOSING_QUOTES = "\"'”’»"
