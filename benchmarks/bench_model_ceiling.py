@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_model_ceiling.py                       # gold, held-out, blind and real dev sets
+    python benchmarks/bench_model_ceiling.py                       # every gold set, team and real
     python benchmarks/bench_model_ceiling.py --sets gold/realdev --details
 
 A perfect model's answers are built from the gold annotations (``extract/oracle.py``: every gold item that
@@ -57,6 +57,9 @@ SETS = {  # gold folder -> article folders
     "gold/heldout": ["gold/heldout/articles"],
     "gold/blind": ["gold/blind/articles"],
     "gold/realdev": ["gold/realdev/articles"],
+    "gold/realdev2": ["gold/realdev2/articles"],
+    "gold/realblind": ["gold/realblind/articles"],
+    "gold/realblind2": ["gold/realblind2/articles"],
 }
 
 

@@ -564,3 +564,20 @@ def test_labels_are_identifiers_not_figures(text: str, labels: list[str]) -> Non
 
 def test_a_count_after_a_district_noun_is_still_a_count() -> None:
     assert [a.kind for a in find_numbers("The district closed 4 schools and 5 clinics")] == ["quantity", "quantity"]
+
+
+@pytest.mark.parametrize(
+    ("text", "span", "value"),
+    [
+        ("a crowd of 5 000 fans", "5 000", 5000),
+        ("a crowd of 12\u00a0500 fans watched", "12\u00a0500", 12500),
+        ("the index rose 5 000.5 points", "5 000.5 points", 5000.5),
+    ],
+)
+def test_thousands_grouped_by_spaces(text: str, span: str, value: float) -> None:
+    (anchor,) = [a for a in find_numbers(text) if a.kind == "quantity"]
+    assert (anchor.text, anchor.value) == (span, value)
+
+
+def test_a_year_then_a_count_is_not_one_number() -> None:
+    assert [a.value for a in find_numbers("the 2019 500 race")] == [2019, 500]

@@ -113,7 +113,8 @@ def status(out_dir: Path, wait: bool, poll_seconds: float, base_url: str | None)
 @batch.command()
 @click.argument("out_dir", metavar="DIR", type=click.Path(exists=True, file_okay=False, path_type=Path))
 @click.option("--responses", "responses", multiple=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="Batch output files made elsewhere (vllm run-batch...); no API is called then.")
+              help="A Batch output file made elsewhere (vllm run-batch...), in any order; repeat for several "
+              "(--responses a.jsonl --responses b.jsonl). No API is called then.")
 @click.option("--base-url", default=None, help="OpenAI-compatible endpoint [OPENAI_BASE_URL].")
 @click.option("-q", "--quiet", is_flag=True, default=False, help="Errors only.")
 def collect(out_dir: Path, responses: tuple[Path, ...], base_url: str | None, quiet: bool) -> None:
@@ -125,6 +126,7 @@ def collect(out_dir: Path, responses: tuple[Path, ...], base_url: str | None, qu
     Example:
       python -m extract batch collect run
       python -m extract batch collect run --responses vllm-out.jsonl
+      python -m extract batch collect run --responses part-1.jsonl --responses part-2.jsonl
     """
     settings = settings_from(base_url=base_url, quiet=True if quiet else None)
     log = logger(settings.quiet)
