@@ -208,3 +208,16 @@ def test_an_answer_that_does_not_fit_is_noted_and_the_rules_stand(tmp_path: Path
     for record in feed(out / "facts.jsonl"):
         assert all(item["by"] == "rules" for kind in ("figures", "statements", "events") for item in record[kind])
         assert any("unusable" in failure for failure in record["extractor"]["model_failures"])
+
+
+def test_collect_with_unanswered_requests_exits_1_and_quiet_prints_only_errors(tmp_path: Path) -> None:
+    out = prepared(tmp_path)
+    lines = request_lines(out)
+    answers = [{"custom_id": line["custom_id"], "response": {"status_code": 200, "body": responder(line["body"])},
+                "error": None} for line in lines[1:]]  # the first request is never answered
+    (tmp_path / "part.jsonl").write_text("".join(json.dumps(a) + "\n" for a in answers), encoding="utf-8")
+    result = cli_run("batch", "collect", str(out), "--responses", str(tmp_path / "part.jsonl"), "-q")
+    assert result.exit_code == 1
+    assert "done " not in result.stderr and "cross-check" not in result.stderr
+    assert len(feed(out / "facts.jsonl")) == len(lines) - 1
+    assert len(feed(out / "errors.jsonl")) == 1

@@ -152,9 +152,11 @@ def collect(out_dir: Path, responses: tuple[Path, ...], base_url: str | None, qu
         sys.exit(EXIT_USAGE)
     finally:
         lock.release()
-    click.echo(f"done {summary.done}, skipped {summary.skipped}, failed {summary.failed} -> {out_dir / FEED_NAME}",
-               err=True)
     if not settings.quiet:
+        click.echo(f"done {summary.done}, skipped {summary.skipped}, failed {summary.failed} -> "
+                   f"{out_dir / FEED_NAME}", err=True)
         click.echo(report_summary, err=True)
+    if summary.failed:
+        sys.exit(1)
     if summary.failed:
         sys.exit(EXIT_FAILED_INPUTS)
