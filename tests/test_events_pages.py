@@ -160,3 +160,12 @@ def test_a_meeting_scheduled_for_a_day_is_not_yet_an_event() -> None:
 )
 def test_states_that_report_a_happening(sentence: str, kind: str) -> None:
     assert [k for k, _, _ in _events(sentence)] == [kind]
+
+
+def test_the_place_of_a_happening_is_not_one_of_its_actors() -> None:
+    draft = rules.draft("President Ana Ruiz met Prime Minister Tomas Berg for talks in Baku on Tuesday.",
+                        find_anchors("President Ana Ruiz met Prime Minister Tomas Berg for talks in Baku on Tuesday.",
+                                     PUBLISHED))
+    (event,) = draft.events
+    assert event.location == "Baku" and "Baku" not in event.actors
+    assert set(event.actors) == {"Ana Ruiz", "Tomas Berg"}

@@ -60,13 +60,16 @@ def draft_event(anchors: Anchors, sentence: Sentence, kind: str, cast: Cast, by:
     stated = dated or (times[0] if times else None)
     names = [n for n in anchors.names if sentence.start <= n.start < sentence.end
              and not _inside_quote(n.start, anchors)]
+    location = _location(sentence.text, names, offset=sentence.start)
+    actors = dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place"))
+    actors.pop(location or "", None)  # where it happened is not who took part ("talks in Baku")
     return EventDraft(
         kind=kind,
         summary=summary_of(sentence.text),
-        actors=tuple(dict.fromkeys(cast.canonical(n) for n in sorted(names, key=lambda n: n.kind == "place")))[:6],
+        actors=tuple(actors)[:6],
         date=dated.date if dated else None,
         date_text=stated.text if stated else None,
-        location=_location(sentence.text, names, offset=sentence.start),
+        location=location,
         sentence=sentence,
         by=by,
     )
