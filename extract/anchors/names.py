@@ -176,7 +176,11 @@ def _headline_part(text: str, name: NameAnchor) -> list[NameAnchor]:
             or sum(w[0].isupper() for w in long_words) < 0.8 * len(long_words):
         return [name]
     rest = text[:line_start] + "\n" + text[line_end:]
-    if re.search(rf"(?<![\w’']){re.escape(name.text)}(?![\w’'])", rest):
+
+    def named_in_rest(words_text: str) -> bool:
+        return re.search(rf"(?<![\w’']){re.escape(words_text)}(?![\w’'])", rest) is not None
+
+    if named_in_rest(name.text):
         return [name]
     offsets = [m.start() for m in re.finditer(r"\S+", name.text)]
 
@@ -187,7 +191,7 @@ def _headline_part(text: str, name: NameAnchor) -> list[NameAnchor]:
                 part = " ".join(words[first : first + size])
                 if size == 1 and (part.lower() in _NOT_NAMES or len(part) < 3):
                     continue
-                if re.search(rf"(?<![\w’']){re.escape(part)}(?![\w’'])", rest):
+                if named_in_rest(part):
                     start = name.start + offsets[first]
                     made = _make_name(text, start, start + len(part))
                     return [*named_again(lo, first), *([made] if made else []), *named_again(first + size, hi)]

@@ -47,7 +47,9 @@ _ORDS = "first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleven
 _ORD_WORDS = rf"(?:(?:{_TENS})-)?(?:{_ORDS})"
 # Thousands grouped by commas, or by a space (no-break, thin or plain) as Commonwealth and SI copy writes them:
 # "5 000 fans", "12\u00a0500".
-_NUM = r"(?:\d{1,3}(?:,\d{3})+(?!\d)|\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?!\d|,\d)|\d+)(?:\.\d+)?"
+_GROUP_SPACE = "[ \u00a0\u202f\u2009]"
+_NUM = rf"(?:\d{{1,3}}(?:,\d{{3}})+(?!\d)|\d{{1,3}}(?:{_GROUP_SPACE}\d{{3}})+(?!\d|,\d)|\d+)(?:\.\d+)?"
+_GROUP_SPACES: Final = re.compile(_GROUP_SPACE)
 _HY_OK = "mid|pre|post|early|late|end|start|magnitude|top|over|under|non|ex|circa|some|around|about|up|" \
     "since|by|in|from|to|and|or|than|least|year|the"
 _CORE: Final = re.compile(rf"""
@@ -220,7 +222,7 @@ def _read_core(text: str, pos: int, m: re.Match[str] | None = None) -> _Core | N
         return None
     if m.lastgroup == "num":
         raw = m.group("nd")
-        raw = re.sub(r"[ \u00a0\u202f\u2009]", "", raw)
+        raw = _GROUP_SPACES.sub("", raw)
         value = Decimal(raw.replace(",", ""))
         exp = m.group("exp")
         absurd = len(raw.split(".")[0].replace(",", "")) > 16

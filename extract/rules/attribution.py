@@ -227,7 +227,7 @@ def _attribution_after(
     after = text[quote.end : min(end, quote.end + 200)].split("\n", 1)[0]
     relayed = _QUOTED_AS.match(after)
     if relayed is not None:  # "“…,” the AFP news agency quoted a spokeswoman as saying"
-        named = [n for n in speaker_names(anchors, cast, quote.end + relayed.start(1), quote.end + relayed.end(1))]
+        named = speaker_names(anchors, cast, quote.end + relayed.start(1), quote.end + relayed.end(1))
         return cast.canonical(named[0]) if named else relayed.group(1).split()[-1]
     verb = find_speech(after) or _AFTER_QUOTE.search(after)
     if verb is None or verb.start() > 120 or any(q.start < quote.end + verb.start() for q in anchors.quotes

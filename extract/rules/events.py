@@ -240,20 +240,25 @@ def _happening(pattern: re.Pattern[str], sentence_text: str, *, weak: bool = Fal
     return None
 
 
+_STRONG = tuple(STRONG_EVENTS.items())
+_STRONG_OR_HEADLINE = _STRONG + tuple(HEADLINE_EVENTS.items())
+_WEAK = tuple(WEAK_EVENTS.items())
+
+
 def _event_kind(sentence_text: str, *, dated: bool, kinds: frozenset[str] | None = None,
                 headline: bool = False) -> str | None:
     """The kind of the earliest strong trigger (in a headline, also a present-tense one); else, in a dated
     sentence, of the earliest weak one."""
-    weak_ok = dated and (not _NOT_HAPPENED.search(sentence_text) or bool(_SETTING.search(sentence_text)))
+    not_yet = bool(_NOT_HAPPENED.search(sentence_text))
+    weak_ok = dated and (not not_yet or bool(_SETTING.search(sentence_text)))
     # "Investors could see profit slide continue": a headline about what may come states no happening.
-    present = headline and not _NOT_HAPPENED.search(sentence_text)
-    strong = {**STRONG_EVENTS, **{f"{k} ": v for k, v in HEADLINE_EVENTS.items()}} if present else STRONG_EVENTS
-    for triggers in (strong, WEAK_EVENTS if weak_ok else {}):
-        found = [(m.start(), kind) for kind, pattern in triggers.items()
+    strong = _STRONG_OR_HEADLINE if headline and not not_yet else _STRONG
+    for triggers in (strong, _WEAK if weak_ok else ()):
+        found = [(m.start(), kind) for kind, pattern in triggers
                  if (kinds is None or kind in kinds)
-                 and (m := _happening(pattern, sentence_text, weak=triggers is WEAK_EVENTS))]
+                 and (m := _happening(pattern, sentence_text, weak=triggers is _WEAK))]
         if found:
-            return min(found)[1].strip()
+            return min(found)[1]
     return None
 
 

@@ -487,8 +487,8 @@ def last_person_before(text: str, pos: int, anchors: Anchors, cast: Cast) -> str
     if sentence is not None:
         subject = next((n for n in people if sentence.start <= n.start < sentence.end), last)
         lead = text[sentence.start : subject.start]
-        if subject is not last and len(lead.split()) <= 3 and not re.search(r"[,;:“”\"]", lead) \
-                and subject.end < pos:  # "Opposition leader Kemal Arslan congratulated ..."
+        # "Opposition leader Kemal Arslan congratulated ..."
+        if subject is not last and len(lead.split()) <= 3 and not re.search(r"[,;:“”\"]", lead):
             return cast.canonical(subject)
     return cast.canonical(last)
 
